@@ -1,0 +1,83 @@
+import path from "node:path";
+import { fileURLToPath } from "node:url";
+import fastifyWebsocket from "@fastify/websocket";
+import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
+import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import type { Config } from "./config.ts";
+import { installErrorHandlers } from "./http/errors.ts";
+import { installSecurityHeaders, redactUrl } from "./http/security.ts";
+import { Relay } from "./relay/relay.ts";
+import { clientRoutes } from "./routes/client.ts";
+import { healthRoutes } from "./routes/health.ts";
+import { joinRoutes } from "./routes/join.ts";
+import { syncRoutes } from "./routes/sync.ts";
+import { workshopRoutes } from "./routes/workshops.ts";
+import { openSqliteStore } from "./store/sqlite.ts";
+import type { Store } from "./store/store.ts";
+
+declare module "fastify" {
+  interface FastifyInstance {
+    config: Config;
+    store: Store;
+    relay: Relay;
+  }
+}
+
+export interface AppOptions {
+  readonly config: Config;
+  /** Defaults to SQLite under `config.dataDir`. The app closes it when it closes. */
+  readonly store?: Store;
+  /** The built web app; defaults to `dist/client`, null serves a placeholder. */
+  readonly clientRoot?: string | null;
+  /** Fastify's logger option; defaults to JSON logs at `config.logLevel`. */
+  readonly logger?: FastifyServerOptions["logger"];
+}
+
+const DEFAULT_CLIENT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/client");
+const API_BODY_LIMIT = 64 * 1024;
+
+/** Builds the whole app (API, relay, web app) without listening, so tests can start it on port 0. */
+export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
+  const { config } = options;
+  const app = Fastify({
+    logger: options.logger ?? {
+      level: config.logLevel,
+      serializers: {
+        req: (request) => ({ method: request.method, url: redactUrl(request.url), remote: request.ip }),
+      },
+    },
+    bodyLimit: API_BODY_LIMIT,
+    // Refuse, don't repair: unknown fields and wrong types are errors, not something to coerce.
+    ajv: { customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false } },
+    forceCloseConnections: true,
+  }).withTypeProvider<TypeBoxTypeProvider>();
+
+  const store = options.store ?? openSqliteStore({ dataDir: config.dataDir });
+  const relay = new Relay({
+    store,
+    log: app.log,
+    unloadGraceMs: config.unloadGraceMs,
+    maxBacklogBytes: config.maxMessageBytes * 2,
+    maxAwarenessStateChars: 8 * 1024,
+    compactAfter: 500,
+  });
+  app.decorate("config", config);
+  app.decorate("store", store);
+  app.decorate("relay", relay);
+  app.addHook("onClose", async () => {
+    await relay.close(1001);
+    await store.close();
+  });
+
+  installSecurityHeaders(app);
+  installErrorHandlers(app);
+  await app.register(fastifyWebsocket, { options: { maxPayload: config.maxMessageBytes } });
+  await app.register(healthRoutes);
+  await app.register(workshopRoutes);
+  await app.register(joinRoutes);
+  await app.register(syncRoutes);
+  await app.register(clientRoutes, {
+    root: options.clientRoot === undefined ? DEFAULT_CLIENT_ROOT : options.clientRoot,
+  });
+  return app;
+}

@@ -1,0 +1,95 @@
+import { networkInterfaces } from "node:os";
+import path from "node:path";
+
+/** Everything the server reads from its environment, validated once at boot. */
+export interface Config {
+  readonly port: number;
+  readonly host: string;
+  /** Where join links and QR codes point; no trailing slash. */
+  readonly publicUrl: string;
+  readonly dataDir: string;
+  readonly retentionDays: number | null;
+  readonly maxMessageBytes: number;
+  readonly logLevel: LogLevel;
+  /** How long an empty document stays in memory. */
+  readonly unloadGraceMs: number;
+}
+
+const LOG_LEVELS = ["fatal", "error", "warn", "info", "debug", "trace", "silent"] as const;
+export type LogLevel = (typeof LOG_LEVELS)[number];
+
+export class ConfigError extends Error {
+  override readonly name = "ConfigError";
+}
+
+type Env = Readonly<Record<string, string | undefined>>;
+
+/** Reads the configuration; throws `ConfigError` naming the variable for any bad value. */
+export function loadConfig(env: Env = process.env): Config {
+  if (nonEmpty(env.DATABASE_URL)) {
+    throw new ConfigError(
+      "DATABASE_URL is set, but this version of Samla stores data only in SQLite (DATA_DIR). Unset DATABASE_URL.",
+    );
+  }
+  if (nonEmpty(env.REDIS_URL)) {
+    throw new ConfigError(
+      "REDIS_URL is set, but this version of Samla runs as a single process. Unset REDIS_URL.",
+    );
+  }
+  const port = integer(env, "PORT", 8080, 0, 65_535);
+  const host = nonEmpty(env.HOST) ? env.HOST : "0.0.0.0";
+  return {
+    port,
+    host,
+    publicUrl: publicUrl(env.PUBLIC_URL, port),
+    dataDir: path.resolve(nonEmpty(env.DATA_DIR) ? env.DATA_DIR : "./data"),
+    retentionDays: nonEmpty(env.RETENTION_DAYS) ? integer(env, "RETENTION_DAYS", 0, 1, 36_500) : null,
+    maxMessageBytes: integer(env, "MAX_MESSAGE_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+    logLevel: logLevel(env.LOG_LEVEL),
+    unloadGraceMs: integer(env, "UNLOAD_GRACE_MS", 10_000, 0, 3_600_000),
+  };
+}
+
+function nonEmpty(value: string | undefined): value is string {
+  return value !== undefined && value.trim() !== "";
+}
+
+function integer(env: Env, name: string, fallback: number, min: number, max: number): number {
+  const raw = env[name];
+  if (!nonEmpty(raw)) return fallback;
+  if (!/^\d+$/.test(raw.trim())) throw new ConfigError(`${name} must be a whole number, got ${JSON.stringify(raw)}`);
+  const value = Number(raw.trim());
+  if (value < min || value > max) throw new ConfigError(`${name} must be between ${min} and ${max}, got ${value}`);
+  return value;
+}
+
+function logLevel(raw: string | undefined): LogLevel {
+  if (!nonEmpty(raw)) return "info";
+  const level = LOG_LEVELS.find((candidate) => candidate === raw.trim().toLowerCase());
+  if (level === undefined) throw new ConfigError(`LOG_LEVEL must be one of ${LOG_LEVELS.join(", ")}`);
+  return level;
+}
+
+function publicUrl(raw: string | undefined, port: number): string {
+  if (!nonEmpty(raw)) return `http://${lanAddress() ?? "localhost"}:${port}`;
+  let url: URL;
+  try {
+    url = new URL(raw.trim());
+  } catch {
+    throw new ConfigError(`PUBLIC_URL must be an absolute http(s) URL, got ${JSON.stringify(raw)}`);
+  }
+  if (url.protocol !== "http:" && url.protocol !== "https:") {
+    throw new ConfigError(`PUBLIC_URL must start with http:// or https://, got ${JSON.stringify(raw)}`);
+  }
+  return url.toString().replace(/\/+$/, "");
+}
+
+/** The first non-internal IPv4 address: what tablets on the venue network can reach. */
+export function lanAddress(): string | null {
+  for (const addresses of Object.values(networkInterfaces())) {
+    for (const address of addresses ?? []) {
+      if (address.family === "IPv4" && !address.internal) return address.address;
+    }
+  }
+  return null;
+}

@@ -1,0 +1,45 @@
+import { CloseCode } from "../shared/closeCodes.ts";
+import { buildApp } from "./app.ts";
+import { ConfigError, lanAddress, loadConfig } from "./config.ts";
+
+/** Boots Samla, prints where to reach it, and shuts down without losing a note. */
+async function main(): Promise<void> {
+  let config: ReturnType<typeof loadConfig>;
+  try {
+    config = loadConfig();
+  } catch (error) {
+    if (error instanceof ConfigError) {
+      console.error(`Samla cannot start: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
+  const app = await buildApp({ config });
+  await app.listen({ port: config.port, host: config.host });
+  const port = app.server.address();
+  const actualPort = typeof port === "object" && port !== null ? port.port : config.port;
+  const lan = lanAddress();
+  console.log(`\nSamla is running.
+  On this computer:   http://localhost:${actualPort}
+  On the network:     ${lan ? `http://${lan}:${actualPort}` : "(no network address found)"}
+  Join links point at ${config.publicUrl}
+  Data is stored in   ${config.dataDir}\n`);
+
+  let stopping = false;
+  const stop = async (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    app.log.info({ signal }, "shutting down");
+    // Clients reconnect on both codes; 1012 says we are coming back.
+    await app.relay.close(signal === "SIGTERM" ? CloseCode.ServiceRestart : CloseCode.GoingAway);
+    await app.close();
+    process.exit(0);
+  };
+  process.on("SIGTERM", (signal) => void stop(signal));
+  process.on("SIGINT", (signal) => void stop(signal));
+}
+
+main().catch((error: unknown) => {
+  console.error("Samla failed to start:", error);
+  process.exit(1);
+});

@@ -1,0 +1,331 @@
+import { CloseCode } from "../../shared/closeCodes.ts";
+import { type DocRef, docName, metaDoc } from "../../shared/docNames.ts";
+import type { WorkshopId } from "../../shared/ids.ts";
+import { dependsOnReveal } from "../../shared/permissions.ts";
+import { isRevealed } from "../../shared/schema/meta.ts";
+import type { Store } from "../store/store.ts";
+import { decideAccess } from "./access.ts";
+import { Connection } from "./connection.ts";
+import { type ClientMessage, decodeMessage, ProtocolError } from "./protocol.ts";
+import { Room } from "./room.ts";
+import type { RelaySocket } from "./socket.ts";
+import { createStats } from "./stats.ts";
+
+export interface RelayOptions {
+  readonly store: Store;
+  readonly log: RelayLog;
+  /** How long an empty document stays loaded, so a quick reconnect does not reload it. */
+  readonly unloadGraceMs: number;
+  /** What a connection may send before its document is ready. */
+  readonly maxBacklogBytes: number;
+  readonly maxAwarenessStateChars: number;
+  /** Compact a document's log once it has this many entries past its snapshot. */
+  readonly compactAfter: number;
+}
+
+/** The slice of a pino-style logger the relay uses. */
+export interface RelayLog {
+  warn(details: object, message: string): void;
+  error(details: object, message: string): void;
+}
+
+/** What the transport adapter feeds the relay for one socket. */
+export interface ConnectionHandle {
+  receive(frame: Uint8Array, isBinary: boolean): void;
+  closed(): void;
+}
+
+/** A document's place in the registry: at most one load and one unload in flight. */
+interface Slot {
+  room: Room | null;
+  loading: Promise<Room> | null;
+  unloading: Promise<void> | null;
+  holds: number;
+  unloadTimer: NodeJS.Timeout | null;
+}
+
+/**
+ * The framework-free relay: rooms of y-websocket connections over `RelaySocket`s,
+ * with access checked before any document is loaded.
+ */
+export class Relay {
+  readonly stats = createStats();
+  private readonly slots = new Map<string, Slot>();
+  /** Table connections reading another table's board while reveal is on, per workshop. */
+  private readonly revealDependents = new Map<WorkshopId, Set<Connection>>();
+  /** Workshops deleted while this process runs: nothing of theirs is loaded again. */
+  private readonly retired = new Set<WorkshopId>();
+  private shuttingDown = false;
+
+  constructor(private readonly options: RelayOptions) {}
+
+  get loadedDocuments(): number {
+    let count = 0;
+    for (const slot of this.slots.values()) if (slot.room) count++;
+    return count;
+  }
+
+  get openConnections(): number {
+    let count = 0;
+    for (const slot of this.slots.values()) count += slot.room?.connections.size ?? 0;
+    return count;
+  }
+
+  /** The loaded room of a document, if any (for tests and diagnostics). */
+  loadedRoom(name: string): Room | null {
+    return this.slots.get(name)?.room ?? null;
+  }
+
+  /**
+   * Starts serving one socket. Call synchronously on upgrade: frames that arrive while the
+   * token is checked and the document loads are kept in order and handled afterwards.
+   */
+  connect(socket: RelaySocket, name: string, token: string | undefined): ConnectionHandle {
+    const conn = new Connection(socket);
+    this.stats.connectionsOpened++;
+    let room: Room | null = null;
+    this.admit(conn, name, token, (ready) => {
+      room = ready;
+    }).catch((error: unknown) => {
+      this.options.log.error({ err: error, doc: name }, "could not open document");
+      conn.close(CloseCode.InternalError);
+    });
+    return {
+      receive: (frame, isBinary) => {
+        if (!conn.isOpen) return;
+        const message = this.decode(conn, frame, isBinary);
+        if (message === null) return;
+        if (room !== null) {
+          room.enqueue(conn, message);
+          return;
+        }
+        conn.backlog.push(message);
+        conn.backlogBytes += frame.byteLength;
+        if (conn.backlogBytes > this.options.maxBacklogBytes) {
+          this.stats.errors.backlogOverflow++;
+          conn.close(CloseCode.PolicyViolation, "too much sent before the document was ready");
+        }
+      },
+      closed: () => conn.markClosed(),
+    };
+  }
+
+  /**
+   * Closes every connection of a deleted workshop with 4410 and discards its documents
+   * without writing anything more. Resolves once no write of theirs is in flight.
+   */
+  async retireWorkshop(workshopId: WorkshopId): Promise<void> {
+    this.retired.add(workshopId);
+    const rooms: Room[] = [];
+    for (const [name, slot] of this.slots) {
+      if (!name.startsWith(`${workshopId}/`) || slot.room === null) continue;
+      rooms.push(slot.room);
+      slot.room.destroy(CloseCode.Gone);
+    }
+    await Promise.all(rooms.map((room) => room.settled()));
+  }
+
+  /** Graceful shutdown: refuse new sockets, close open ones with `code`, finish every write. */
+  async close(code: typeof CloseCode.ServiceRestart | typeof CloseCode.GoingAway): Promise<void> {
+    this.shuttingDown = true;
+    const rooms: Room[] = [];
+    for (const slot of this.slots.values()) {
+      if (slot.unloadTimer) clearTimeout(slot.unloadTimer);
+      if (slot.room) rooms.push(slot.room);
+    }
+    for (const room of rooms) for (const conn of [...room.connections]) conn.close(code);
+    await Promise.all(rooms.map((room) => room.settled()));
+    for (const room of rooms) room.destroy(null);
+    this.slots.clear();
+  }
+
+  private decode(conn: Connection, frame: Uint8Array, isBinary: boolean): ClientMessage | null {
+    if (!isBinary) {
+      this.stats.errors.invalidMessage++;
+      conn.close(CloseCode.InvalidMessage, "text frames are not part of the protocol");
+      return null;
+    }
+    try {
+      return decodeMessage(frame);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.stats.errors.invalidMessage++;
+      this.options.log.warn({ conn: conn.id, reason: error.message }, "malformed message");
+      conn.close(CloseCode.InvalidMessage, error.message);
+      return null;
+    }
+  }
+
+  private async admit(
+    conn: Connection,
+    name: string,
+    token: string | undefined,
+    ready: (room: Room) => void,
+  ): Promise<void> {
+    if (this.shuttingDown) return conn.close(CloseCode.ServiceRestart);
+    const decision = await decideAccess(
+      { store: this.options.store, isRevealed: (ref) => this.readRevealed(ref) },
+      name,
+      token,
+    );
+    if (!decision.ok) {
+      this.stats.connectionsRefused++;
+      return conn.close(decision.code);
+    }
+    if (!conn.isOpen) return;
+    const { ref, principal, access } = decision;
+    conn.principal = principal;
+    conn.ref = ref;
+    conn.access = access;
+
+    const { slot, room } = await this.acquire(name, ref);
+    conn.onClose(() => this.release(name, slot));
+    if (!conn.isOpen) return;
+    if (this.retired.has(ref.workshopId) || room.isDestroyed) return conn.close(CloseCode.Gone);
+    if (this.shuttingDown) return conn.close(CloseCode.ServiceRestart);
+    if (dependsOnReveal(principal, ref)) await this.trackRevealDependent(conn, ref);
+    if (!conn.isOpen) return;
+    ready(room);
+    room.join(conn);
+  }
+
+  private async readRevealed(ref: DocRef): Promise<boolean> {
+    const name = docName(metaDoc(ref.workshopId));
+    const { slot, room } = await this.acquire(name, metaDoc(ref.workshopId));
+    try {
+      return isRevealed(room.doc);
+    } finally {
+      this.release(name, slot);
+    }
+  }
+
+  /** Keeps the meta document loaded while a reader depends on reveal, so turning it off is seen. */
+  private async trackRevealDependent(conn: Connection, ref: DocRef): Promise<void> {
+    const name = docName(metaDoc(ref.workshopId));
+    const { slot } = await this.acquire(name, metaDoc(ref.workshopId));
+    let dependents = this.revealDependents.get(ref.workshopId);
+    if (dependents === undefined) {
+      dependents = new Set();
+      this.revealDependents.set(ref.workshopId, dependents);
+    }
+    dependents.add(conn);
+    conn.onClose(() => {
+      dependents.delete(conn);
+      if (dependents.size === 0) this.revealDependents.delete(ref.workshopId);
+      this.release(name, slot);
+    });
+  }
+
+  private revealChanged(workshopId: WorkshopId, room: Room): void {
+    if (isRevealed(room.doc)) return;
+    for (const conn of [...(this.revealDependents.get(workshopId) ?? [])]) {
+      conn.close(CloseCode.Forbidden, "tables are no longer revealed");
+    }
+  }
+
+  private async acquire(name: string, ref: DocRef): Promise<{ slot: Slot; room: Room }> {
+    for (;;) {
+      const existing = this.slots.get(name);
+      if (existing?.unloading) {
+        await existing.unloading;
+        continue;
+      }
+      const slot = existing ?? this.newSlot(name, ref);
+      slot.holds++;
+      if (slot.unloadTimer) {
+        clearTimeout(slot.unloadTimer);
+        slot.unloadTimer = null;
+      }
+      if (slot.room) return { slot, room: slot.room };
+      try {
+        // biome-ignore lint/style/noNonNullAssertion: a slot without a room is loading.
+        return { slot, room: await slot.loading! };
+      } catch (error) {
+        slot.holds--;
+        throw error;
+      }
+    }
+  }
+
+  private newSlot(name: string, ref: DocRef): Slot {
+    const slot: Slot = { room: null, loading: null, unloading: null, holds: 0, unloadTimer: null };
+    this.slots.set(name, slot);
+    slot.loading = this.load(name, ref, slot);
+    // Callers await `loading`; a failure is theirs to report, not an unhandled rejection.
+    slot.loading.catch(() => {});
+    return slot;
+  }
+
+  private async load(name: string, ref: DocRef, slot: Slot): Promise<Room> {
+    try {
+      const stored = await this.options.store.loadDoc(name);
+      const room = new Room(name, ref, stored, {
+        persist: (updates) => this.options.store.appendUpdates(name, updates),
+        stats: this.stats,
+        maxAwarenessStateChars: this.options.maxAwarenessStateChars,
+        onFailure: (error) => this.fail(name, slot, room, error),
+      });
+      if (ref.kind === "meta") {
+        room.doc.getMap("workshop").observe((event) => {
+          if (event.keysChanged.has("revealed")) this.revealChanged(ref.workshopId, room);
+        });
+      }
+      slot.room = room;
+      slot.loading = null;
+      this.stats.roomsLoaded++;
+      if (stored.length > this.options.compactAfter) this.compactSoon(name, ref);
+      return room;
+    } catch (error) {
+      if (this.slots.get(name) === slot) this.slots.delete(name);
+      throw error;
+    }
+  }
+
+  /** Releases a hold on the slot it was taken on (which may since have been replaced). */
+  private release(name: string, slot: Slot): void {
+    if (slot.holds === 0) return;
+    slot.holds--;
+    if (slot.holds > 0 || this.shuttingDown || this.slots.get(name) !== slot) return;
+    slot.unloadTimer = setTimeout(() => this.unload(name, slot), this.options.unloadGraceMs);
+    slot.unloadTimer.unref();
+  }
+
+  private unload(name: string, slot: Slot): void {
+    slot.unloadTimer = null;
+    const room = slot.room;
+    if (slot.holds > 0 || room === null || slot.unloading) return;
+    slot.unloading = (async () => {
+      await room.settled();
+      room.destroy(null);
+      this.stats.roomsUnloaded++;
+      await this.compactIfLong(name, room.ref);
+    })()
+      .catch((error: unknown) => this.options.log.error({ err: error, doc: name }, "unload failed"))
+      .finally(() => {
+        if (this.slots.get(name) === slot) this.slots.delete(name);
+      });
+  }
+
+  private fail(name: string, slot: Slot, room: Room, error: unknown): void {
+    this.stats.errors.storeFailure++;
+    this.options.log.error({ err: error, doc: name }, "store refused a write; closing the document");
+    // Clients keep their edits and send them again when they reconnect to a fresh load.
+    room.destroy(CloseCode.InternalError);
+    if (this.slots.get(name) === slot) this.slots.delete(name);
+  }
+
+  private compactSoon(name: string, ref: DocRef): void {
+    setImmediate(() => {
+      this.compactIfLong(name, ref).catch((error: unknown) =>
+        this.options.log.error({ err: error, doc: name }, "compaction failed"),
+      );
+    });
+  }
+
+  private async compactIfLong(name: string, ref: DocRef): Promise<void> {
+    if (this.retired.has(ref.workshopId)) return;
+    if ((await this.options.store.logLength(name)) > this.options.compactAfter) {
+      await this.options.store.compactDoc(name);
+    }
+  }
+}

@@ -1,0 +1,259 @@
+import * as awarenessProtocol from "y-protocols/awareness";
+import * as Y from "yjs";
+import { CloseCode } from "../../shared/closeCodes.ts";
+import type { DocRef } from "../../shared/docNames.ts";
+import { Connection } from "./connection.ts";
+import {
+  type ClientMessage,
+  decodeAwarenessUpdate,
+  encodeAwareness,
+  encodeAwarenessUpdate,
+  encodeSyncStep1,
+  encodeSyncStep2,
+  encodeUpdate,
+  ProtocolError,
+} from "./protocol.ts";
+import type { RelayStats } from "./stats.ts";
+
+export interface RoomOptions {
+  /** Persists updates; resolves once they are durable. */
+  readonly persist: (updates: readonly Uint8Array[]) => Promise<void>;
+  readonly stats: RelayStats;
+  /** Largest awareness state (JSON characters) a client may publish. */
+  readonly maxAwarenessStateChars: number;
+  /** Called when the room failed (the store refused a write) and must be discarded. */
+  readonly onFailure: (error: unknown) => void;
+}
+
+interface Integrated {
+  readonly update: Uint8Array;
+  readonly origin: Connection | null;
+}
+
+/**
+ * One loaded document and the connections on it.
+ *
+ * Messages from all connections go through one queue. A batch is applied to the Y.Doc,
+ * what Yjs actually integrated is persisted, and only then is it relayed and are sync
+ * replies computed: nobody ever sees state that is not on disk.
+ */
+export class Room {
+  readonly doc = new Y.Doc({ gc: true });
+  readonly awareness = new awarenessProtocol.Awareness(this.doc);
+  readonly connections = new Set<Connection>();
+  private readonly queue: { conn: Connection; message: ClientMessage }[] = [];
+  private draining: Promise<void> | null = null;
+  private integrated: Integrated[] = [];
+  private destroyed = false;
+
+  constructor(
+    readonly name: string,
+    readonly ref: DocRef,
+    stored: readonly Uint8Array[],
+    private readonly options: RoomOptions,
+  ) {
+    this.awareness.setLocalState(null);
+    Y.transact(this.doc, () => {
+      for (const update of stored) Y.applyUpdate(this.doc, update);
+    });
+    this.doc.on("update", (update: Uint8Array, origin: unknown) => {
+      this.integrated.push({ update, origin: origin instanceof Connection ? origin : null });
+    });
+    this.awareness.on("update", this.relayAwareness);
+  }
+
+  get isDestroyed(): boolean {
+    return this.destroyed;
+  }
+
+  /** Adds a connection that passed its access check, greets it, and replays what it sent meanwhile. */
+  join(conn: Connection): void {
+    this.connections.add(conn);
+    conn.onClose(() => this.leave(conn));
+    // Writers get our state vector so they send what we lack (offline edits); readers need not.
+    if (conn.canWrite) conn.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    const states = [...this.awareness.getStates().keys()];
+    if (states.length > 0) {
+      conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)));
+    }
+    for (const message of conn.backlog.splice(0)) this.enqueue(conn, message);
+    conn.backlogBytes = 0;
+  }
+
+  enqueue(conn: Connection, message: ClientMessage): void {
+    if (this.destroyed) return;
+    this.queue.push({ conn, message });
+    this.draining ??= this.drain().finally(() => {
+      this.draining = null;
+    });
+  }
+
+  /** Resolves when everything queued so far is persisted and relayed. */
+  async settled(): Promise<void> {
+    while (this.draining) await this.draining;
+  }
+
+  /** Closes every connection with `code` and releases the document. */
+  destroy(code: CloseCode | null): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    this.queue.length = 0;
+    for (const conn of [...this.connections]) {
+      if (code !== null) conn.close(code);
+    }
+    this.connections.clear();
+    this.awareness.off("update", this.relayAwareness);
+    this.awareness.destroy();
+    this.doc.destroy();
+  }
+
+  private leave(conn: Connection): void {
+    if (!this.connections.delete(conn)) return;
+    const clientId = conn.awarenessClientId;
+    if (clientId !== null && !this.destroyed && this.awareness.getStates().has(clientId)) {
+      awarenessProtocol.removeAwarenessStates(this.awareness, [clientId], null);
+    }
+  }
+
+  private async drain(): Promise<void> {
+    // Microtask hop so that frames arriving in the same tick form one batch.
+    await Promise.resolve();
+    while (this.queue.length > 0 && !this.destroyed) {
+      const batch = this.queue.splice(0);
+      const replies: { conn: Connection; stateVector: Uint8Array }[] = [];
+      for (const { conn, message } of batch) {
+        if (!conn.isOpen) continue;
+        if (message.type === "sync-step1") replies.push({ conn, stateVector: message.stateVector });
+        else this.handle(conn, message);
+      }
+      const integrated = this.integrated;
+      this.integrated = [];
+      if (integrated.length > 0) {
+        try {
+          await this.options.persist(integrated.map((entry) => entry.update));
+        } catch (error) {
+          this.options.onFailure(error);
+          return;
+        }
+        if (this.destroyed) return;
+        this.options.stats.updatesStored += integrated.length;
+        for (const { update, origin } of integrated) this.broadcast(encodeUpdate(update), origin);
+      }
+      for (const { conn, stateVector } of replies) this.replyToStep1(conn, stateVector);
+    }
+  }
+
+  private handle(conn: Connection, message: Exclude<ClientMessage, { type: "sync-step1" }>): void {
+    switch (message.type) {
+      case "sync-step2":
+      case "update":
+        if (message.type === "sync-step2") conn.resyncRequested = false;
+        this.applyFrom(conn, message.update);
+        return;
+      case "awareness":
+        this.applyAwareness(conn, message.update);
+        return;
+      case "query-awareness": {
+        const states = [...this.awareness.getStates().keys()];
+        conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)));
+        return;
+      }
+    }
+  }
+
+  private applyFrom(conn: Connection, update: Uint8Array): void {
+    // Read means read: a read-only connection's updates are never applied.
+    if (!conn.canWrite) {
+      this.options.stats.readOnlyUpdatesDropped++;
+      return;
+    }
+    this.options.stats.updatesIn++;
+    try {
+      Y.applyUpdate(this.doc, update, conn);
+    } catch {
+      this.options.stats.errors.invalidUpdate++;
+      conn.close(CloseCode.InvalidMessage, "invalid update");
+      return;
+    } finally {
+      this.dropPending(conn);
+    }
+  }
+
+  /**
+   * Parts of an update whose dependencies we lack stay "pending" in Yjs and would leak into
+   * snapshots and sync replies. We drop them and ask the sender for a full diff instead
+   * (our sync step 1): its reply carries the missing parts along with the dropped ones.
+   */
+  private dropPending(conn: Connection): void {
+    const store = this.doc.store;
+    if (store.pendingStructs === null && store.pendingDs === null) return;
+    store.pendingStructs = null;
+    store.pendingDs = null;
+    this.options.stats.pendingDropped++;
+    if (conn.isOpen && !conn.resyncRequested) {
+      conn.resyncRequested = true;
+      conn.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    }
+  }
+
+  private replyToStep1(conn: Connection, stateVector: Uint8Array): void {
+    if (!conn.isOpen) return;
+    let diff: Uint8Array;
+    try {
+      diff = Y.encodeStateAsUpdate(this.doc, stateVector);
+    } catch {
+      this.options.stats.errors.invalidMessage++;
+      conn.close(CloseCode.InvalidMessage, "invalid state vector");
+      return;
+    }
+    conn.send(encodeSyncStep2(diff));
+  }
+
+  private applyAwareness(conn: Connection, update: Uint8Array): void {
+    let entries: ReturnType<typeof decodeAwarenessUpdate>;
+    try {
+      entries = decodeAwarenessUpdate(update);
+    } catch (error) {
+      if (!(error instanceof ProtocolError)) throw error;
+      this.options.stats.errors.invalidMessage++;
+      conn.close(CloseCode.InvalidMessage, "invalid awareness update");
+      return;
+    }
+    // One client id per connection: the first one it speaks for. Others' entries are dropped.
+    const own = entries.filter((entry) => {
+      conn.awarenessClientId ??= entry.clientId;
+      return entry.clientId === conn.awarenessClientId && isSmallJson(entry.state, this.options);
+    });
+    if (own.length < entries.length) this.options.stats.awarenessDropped += entries.length - own.length;
+    if (own.length === 0) return;
+    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(own), conn);
+  }
+
+  private readonly relayAwareness = (
+    change: { added: number[]; updated: number[]; removed: number[] },
+    _origin: unknown,
+  ): void => {
+    const changed = [...change.added, ...change.updated, ...change.removed];
+    if (changed.length === 0) return;
+    const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
+    for (const conn of this.connections) conn.send(frame);
+  };
+
+  private broadcast(frame: Uint8Array, except: Connection | null): void {
+    for (const conn of this.connections) {
+      if (conn === except) continue;
+      conn.send(frame);
+      this.options.stats.updatesOut++;
+    }
+  }
+}
+
+function isSmallJson(state: string, options: RoomOptions): boolean {
+  if (state.length > options.maxAwarenessStateChars) return false;
+  try {
+    JSON.parse(state);
+    return true;
+  } catch {
+    return false;
+  }
+}

@@ -1,0 +1,29 @@
+import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
+import { Role } from "../../shared/permissions.ts";
+import type { WorkshopId } from "../../shared/ids.ts";
+import { ErrorCode } from "../../shared/api.ts";
+import { requireRole } from "../http/auth.ts";
+import { ApiError } from "../http/errors.ts";
+import { createWorkshop } from "../workshops/createWorkshop.ts";
+import { CreateWorkshopBody, WorkshopParams } from "./schemas.ts";
+
+/** Create and delete workshops. */
+export const workshopRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  app.post("/api/workshops", { schema: { body: CreateWorkshopBody } }, async (request, reply) => {
+    const created = await createWorkshop(app.store, app.config.publicUrl, request.body);
+    request.log.info({ workshop: created.workshopId, tables: created.tables.length }, "workshop created");
+    return reply.status(201).send(created);
+  });
+
+  app.delete("/api/workshops/:id", { schema: { params: WorkshopParams } }, async (request, reply) => {
+    const workshopId = request.params.id as WorkshopId;
+    await requireRole(app.store, request, workshopId, [Role.Facilitator]);
+    // First stop every socket and write of the workshop, then remove it from the store.
+    await app.relay.retireWorkshop(workshopId);
+    if (!(await app.store.deleteWorkshop(workshopId, Date.now()))) {
+      throw new ApiError(404, ErrorCode.WorkshopNotFound, "There is no such workshop.");
+    }
+    request.log.info({ workshop: workshopId }, "workshop deleted");
+    return reply.status(204).send();
+  });
+};

@@ -1,0 +1,91 @@
+import type Database from "better-sqlite3";
+
+/**
+ * The SQLite schema, as an ordered list of migrations. `PRAGMA user_version` records how
+ * many have run; each runs in its own transaction together with the version bump, so a
+ * crash mid-migration leaves the previous version intact. Never edit a shipped migration:
+ * append a new one.
+ *
+ * Every row that belongs to a workshop carries its `workshop_id` explicitly, so deleting
+ * a workshop is a handful of exact-match deletes (ids may contain `_`, a LIKE wildcard).
+ * Foreign keys without ON DELETE CASCADE: deleting a workshop row while any of its rows
+ * remain fails, so a forgotten table in `deleteWorkshop` cannot go unnoticed, and no
+ * document update can be written for a workshop that does not exist (or was deleted).
+ */
+const MIGRATIONS: readonly string[] = [
+  // 1: initial schema.
+  `
+  CREATE TABLE workshops (
+    id TEXT PRIMARY KEY,
+    created_at INTEGER NOT NULL,
+    last_activity_at INTEGER NOT NULL
+  ) STRICT;
+
+  -- Ids of deleted workshops, so their tokens and document names stay retired.
+  CREATE TABLE deleted_workshops (
+    id TEXT PRIMARY KEY,
+    deleted_at INTEGER NOT NULL
+  ) STRICT;
+
+  CREATE TABLE workshop_tables (
+    workshop_id TEXT NOT NULL REFERENCES workshops (id),
+    id TEXT NOT NULL,
+    name TEXT NOT NULL,
+    join_code TEXT NOT NULL UNIQUE,
+    position INTEGER NOT NULL,
+    PRIMARY KEY (workshop_id, id)
+  ) STRICT;
+
+  CREATE TABLE tokens (
+    hash TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops (id),
+    role TEXT NOT NULL CHECK (role IN ('facilitator', 'screen', 'table')),
+    table_id TEXT CHECK ((role = 'table') = (table_id IS NOT NULL)),
+    created_at INTEGER NOT NULL,
+    -- Not enforced when table_id is NULL (facilitator and screen tokens).
+    FOREIGN KEY (workshop_id, table_id) REFERENCES workshop_tables (workshop_id, id)
+  ) STRICT;
+  CREATE INDEX tokens_by_workshop ON tokens (workshop_id);
+
+  -- AUTOINCREMENT, not a plain rowid: compaction deletes the newest rows of a document,
+  -- and a reused seq at or below a snapshot's through_seq would be skipped by loadDoc.
+  CREATE TABLE doc_log (
+    seq INTEGER PRIMARY KEY AUTOINCREMENT,
+    doc TEXT NOT NULL,
+    workshop_id TEXT NOT NULL REFERENCES workshops (id),
+    data BLOB NOT NULL
+  ) STRICT;
+  CREATE INDEX doc_log_by_doc ON doc_log (doc, seq);
+  CREATE INDEX doc_log_by_workshop ON doc_log (workshop_id);
+
+  CREATE TABLE doc_snapshot (
+    doc TEXT PRIMARY KEY,
+    workshop_id TEXT NOT NULL REFERENCES workshops (id),
+    data BLOB NOT NULL,
+    through_seq INTEGER NOT NULL
+  ) STRICT;
+  CREATE INDEX doc_snapshot_by_workshop ON doc_snapshot (workshop_id);
+  `,
+];
+
+export const SCHEMA_VERSION = MIGRATIONS.length;
+
+/** Brings the database to SCHEMA_VERSION; refuses a database written by a newer Samla. */
+export function migrate(db: Database.Database): void {
+  const current = db.pragma("user_version", { simple: true });
+  if (typeof current !== "number") throw new Error("could not read PRAGMA user_version");
+  if (current > SCHEMA_VERSION) {
+    throw new Error(
+      `database schema version ${current} is newer than this Samla understands (${SCHEMA_VERSION}); upgrade Samla`,
+    );
+  }
+  for (let version = current; version < SCHEMA_VERSION; version++) {
+    const sql = MIGRATIONS[version];
+    if (sql === undefined) throw new Error(`missing migration ${version + 1}`);
+    db.transaction(() => {
+      db.exec(sql);
+      // PRAGMA takes no bound parameters; the value is our own integer.
+      db.pragma(`user_version = ${version + 1}`);
+    }).immediate();
+  }
+}

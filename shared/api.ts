@@ -1,0 +1,60 @@
+import type { TableId, WorkshopId } from "./ids.ts";
+import type { Language } from "./schema/language.ts";
+
+/** Stable error codes of the HTTP API: clients branch on these, never on messages. */
+export const ErrorCode = {
+  InvalidJson: "INVALID_JSON",
+  InvalidBody: "INVALID_BODY",
+  InvalidParams: "INVALID_PARAMS",
+  BodyTooLarge: "BODY_TOO_LARGE",
+  UnsupportedMediaType: "UNSUPPORTED_MEDIA_TYPE",
+  NotFound: "NOT_FOUND",
+  WorkshopNotFound: "WORKSHOP_NOT_FOUND",
+  WorkshopGone: "WORKSHOP_GONE",
+  UnknownJoinCode: "UNKNOWN_JOIN_CODE",
+  Unauthorized: "UNAUTHORIZED",
+  Forbidden: "FORBIDDEN",
+  Internal: "INTERNAL",
+} as const;
+export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
+
+export interface ErrorBody {
+  readonly error: { readonly code: ErrorCode; readonly message: string };
+}
+
+export interface CreateWorkshopRequest {
+  readonly title: string;
+  readonly language?: Language;
+  /** A number of tables (named "Bord 1"…) or their names. */
+  readonly tables?: number | readonly string[];
+  readonly rounds?: readonly { readonly title: string; readonly prompts?: readonly string[] }[];
+  readonly perspectives?: readonly string[];
+}
+
+export interface TableLink {
+  readonly id: TableId;
+  readonly name: string;
+  /** Shown on the join card; typed case-insensitively, spaces and dashes ignored. */
+  readonly joinCode: string;
+  readonly joinUrl: string;
+}
+
+export interface CreateWorkshopResponse {
+  readonly workshopId: WorkshopId;
+  readonly facilitatorToken: string;
+  /** Carries the token in the fragment (`#key=`), which browsers never send to servers. */
+  readonly facilitatorUrl: string;
+  readonly screenToken: string;
+  readonly screenUrl: string;
+  readonly tables: readonly TableLink[];
+}
+
+export interface JoinRequest {
+  readonly code: string;
+}
+
+export interface JoinResponse {
+  readonly workshopId: WorkshopId;
+  readonly tableId: TableId;
+  readonly token: string;
+}

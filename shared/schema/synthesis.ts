@@ -1,0 +1,440 @@
+/**
+ * The synthesis document `<workshopId>/synthesis`: the facilitator's themes (groups of notes from
+ * every table), conclusions, insights and actions, and what the screen spotlights.
+ * DESIGN.md §4, docs/schema.md.
+ *
+ * A note belongs to at most one theme. Writers keep it so (moving a note removes it from every other
+ * theme), but two peers moving the same note at once both insert it, and Yjs keeps both. Readers
+ * therefore resolve: the note shows in the theme with the smallest id among those holding it, the
+ * same on every peer once they have synced. `dedupeThemeNotes` removes the leftovers for good.
+ */
+import * as Y from "yjs";
+import {
+  type Brand,
+  type InsightId,
+  isId,
+  newId,
+  type NoteId,
+  type RoundId,
+  type TableId,
+  type ThemeId,
+} from "../ids.ts";
+import { replaceText } from "./table.ts";
+
+/** `"<tableId>/<noteId>"`: a note anywhere in the workshop. */
+export type NoteRef = Brand<string, "NoteRef">;
+
+export function noteRef(tableId: TableId, noteId: NoteId): NoteRef {
+  return `${tableId}/${noteId}` as NoteRef;
+}
+
+export function parseNoteRef(ref: unknown): { readonly tableId: TableId; readonly noteId: NoteId } | null {
+  if (typeof ref !== "string") return null;
+  const parts = ref.split("/");
+  const [table, note] = parts;
+  if (parts.length !== 2 || !isId(table) || !isId(note)) return null;
+  return { tableId: table as TableId, noteId: note as NoteId };
+}
+
+export function isNoteRef(value: unknown): value is NoteRef {
+  return parseNoteRef(value) !== null;
+}
+
+export const INSIGHT_KINDS = ["conclusion", "insight", "action"] as const;
+export type InsightKind = (typeof INSIGHT_KINDS)[number];
+
+export function isInsightKind(value: unknown): value is InsightKind {
+  return typeof value === "string" && (INSIGHT_KINDS as readonly string[]).includes(value);
+}
+
+export interface ThemeInput {
+  readonly id?: ThemeId;
+  readonly roundId: RoundId;
+  readonly title: string;
+  /** Default: after the round's last theme. */
+  readonly order?: number;
+}
+
+export interface ThemeView {
+  readonly id: ThemeId;
+  readonly roundId: RoundId;
+  readonly title: string;
+  readonly order: number;
+  readonly notes: readonly NoteRef[];
+}
+
+export interface InsightInput {
+  readonly id?: InsightId;
+  /** null: about the whole workshop rather than one round. */
+  readonly roundId: RoundId | null;
+  readonly kind: InsightKind;
+  readonly text: string;
+  readonly themeIds?: readonly ThemeId[];
+  /** Orders insights; default now. */
+  readonly createdAt?: number;
+}
+
+export interface InsightView {
+  readonly id: InsightId;
+  readonly roundId: RoundId | null;
+  readonly kind: InsightKind;
+  readonly text: string;
+  /** Only themes that exist, each once. */
+  readonly themeIds: readonly ThemeId[];
+  readonly createdAt: number;
+}
+
+export type SpotlightTarget =
+  | { readonly kind: "note"; readonly ref: NoteRef; readonly tableId: TableId; readonly noteId: NoteId }
+  | { readonly kind: "theme"; readonly themeId: ThemeId };
+
+/** The root types, for observing (`observeDeep`) and for migrations. Values are unchecked. */
+export interface SynthesisParts {
+  readonly themes: Y.Map<unknown>;
+  readonly insights: Y.Map<unknown>;
+  readonly spotlight: Y.Map<unknown>;
+}
+
+export function synthesisParts(doc: Y.Doc): SynthesisParts {
+  return {
+    themes: doc.getMap<unknown>("themes"),
+    insights: doc.getMap<unknown>("insights"),
+    spotlight: doc.getMap<unknown>("spotlight"),
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Themes
+
+export function createTheme(doc: Y.Doc, input: ThemeInput): ThemeId {
+  const { themes } = synthesisParts(doc);
+  const id = input.id ?? newId<"ThemeId">();
+  if (themes.has(id)) throw new Error(`theme ${id} already exists`);
+  const order = input.order ?? Math.max(-1, ...themesFor(doc, input.roundId).map((t) => t.order)) + 1;
+  doc.transact(() => {
+    const theme = new Y.Map<unknown>();
+    themes.set(id, theme);
+    theme.set("roundId", input.roundId);
+    theme.set("title", new Y.Text(input.title));
+    theme.set("order", order);
+    theme.set("notes", new Y.Array<string>());
+  });
+  return id;
+}
+
+export function renameTheme(doc: Y.Doc, themeId: ThemeId, title: string): boolean {
+  const theme = childMap(synthesisParts(doc).themes, themeId);
+  if (theme === null) return false;
+  doc.transact(() => writeText(theme, "title", title));
+  return true;
+}
+
+export function setThemeOrder(doc: Y.Doc, themeId: ThemeId, order: number): boolean {
+  const theme = childMap(synthesisParts(doc).themes, themeId);
+  if (theme === null || !Number.isFinite(order)) return false;
+  doc.transact(() => theme.set("order", order));
+  return true;
+}
+
+/** Gives the listed themes orders 0, 1, 2, … in one transaction; unknown ids are skipped. */
+export function reorderThemes(doc: Y.Doc, themeIds: readonly ThemeId[]): void {
+  const { themes } = synthesisParts(doc);
+  doc.transact(() => {
+    themeIds.forEach((id, index) => {
+      const theme = childMap(themes, id);
+      if (theme !== null && theme.get("order") !== index) theme.set("order", index);
+    });
+  });
+}
+
+/** Deletes the theme (its notes become ungrouped) and unlinks it from every insight. */
+export function deleteTheme(doc: Y.Doc, themeId: ThemeId): boolean {
+  const { themes, insights } = synthesisParts(doc);
+  if (!themes.has(themeId)) return false;
+  doc.transact(() => {
+    themes.delete(themeId);
+    for (const insight of insights.values()) {
+      const ids = insight instanceof Y.Map ? insight.get("themeIds") : null;
+      if (ids instanceof Y.Array) removeAll(ids, themeId);
+    }
+  });
+  return true;
+}
+
+/**
+ * Puts the note in the theme (at `index` among the theme's notes, default last), taking it out of
+ * every other theme first. Moving a note within its theme is the same call with a new index.
+ */
+export function addNoteToTheme(doc: Y.Doc, themeId: ThemeId, ref: NoteRef, index?: number): boolean {
+  const { themes } = synthesisParts(doc);
+  const theme = childMap(themes, themeId);
+  if (theme === null || !isNoteRef(ref)) return false;
+  doc.transact(() => {
+    removeFromAllThemes(themes, ref);
+    const current = theme.get("notes");
+    const array = current instanceof Y.Array ? current : new Y.Array<unknown>();
+    if (array !== current) theme.set("notes", array);
+    array.insert(rawIndex(doc, themeId, array.toArray(), index), [ref]);
+  });
+  return true;
+}
+
+/** Ungroups the note if it shows in this theme (and drops any leftover copies elsewhere). */
+export function removeNoteFromTheme(doc: Y.Doc, themeId: ThemeId, ref: NoteRef): boolean {
+  if (themeOfNote(doc, ref) !== themeId) return false;
+  doc.transact(() => removeFromAllThemes(synthesisParts(doc).themes, ref));
+  return true;
+}
+
+/** The theme a note shows in, or null. */
+export function themeOfNote(doc: Y.Doc, ref: NoteRef): ThemeId | null {
+  return scanThemes(doc).owner.get(ref) ?? null;
+}
+
+/**
+ * Removes copies of notes that readers do not show (after concurrent moves, or junk). Every peer
+ * that runs it deletes the same copies, so it is safe to run anywhere, any time; returns how many.
+ */
+export function dedupeThemeNotes(doc: Y.Doc): number {
+  const { themes } = synthesisParts(doc);
+  const { owner } = scanThemes(doc);
+  let removed = 0;
+  doc.transact(() => {
+    for (const [id, theme] of themes.entries()) {
+      const notes = theme instanceof Y.Map ? theme.get("notes") : null;
+      if (!(notes instanceof Y.Array)) continue;
+      // Keep the first copy of each note this theme owns; delete from the end so indices hold.
+      const items = notes.toArray();
+      const keep = new Set<number>();
+      const seen = new Set<string>();
+      items.forEach((ref, i) => {
+        if (isNoteRef(ref) && owner.get(ref) === id && !seen.has(ref)) {
+          seen.add(ref);
+          keep.add(i);
+        }
+      });
+      for (let i = items.length - 1; i >= 0; i--) {
+        if (keep.has(i)) continue;
+        notes.delete(i, 1);
+        removed++;
+      }
+    }
+  });
+  return removed;
+}
+
+/** The round's themes, by `order` then id; each note ref shows in exactly one theme. */
+export function themesFor(doc: Y.Doc, roundId: RoundId): ThemeView[] {
+  return allThemes(doc).filter((t) => t.roundId === roundId);
+}
+
+export function allThemes(doc: Y.Doc): ThemeView[] {
+  return scanThemes(doc).views.sort((a, b) => a.order - b.order || compareIds(a.id, b.id));
+}
+
+export function readTheme(doc: Y.Doc, themeId: ThemeId): ThemeView | null {
+  return scanThemes(doc).views.find((t) => t.id === themeId) ?? null;
+}
+
+/** Reads every theme once, resolving which theme owns each note: the smallest theme id wins. */
+function scanThemes(doc: Y.Doc): { views: ThemeView[]; owner: Map<string, ThemeId> } {
+  const raw: { view: Omit<ThemeView, "notes">; refs: unknown[] }[] = [];
+  for (const [key, value] of synthesisParts(doc).themes.entries()) {
+    if (!(value instanceof Y.Map)) continue;
+    const id = brandedId<"ThemeId">(key);
+    const roundId = brandedId<"RoundId">(value.get("roundId"));
+    if (id === null || roundId === null) continue;
+    const order = value.get("order");
+    const notes = value.get("notes");
+    raw.push({
+      view: {
+        id,
+        roundId,
+        title: textOf(value.get("title")),
+        order: typeof order === "number" && Number.isFinite(order) ? order : 0,
+      },
+      refs: notes instanceof Y.Array ? notes.toArray() : [],
+    });
+  }
+  raw.sort((a, b) => compareIds(a.view.id, b.view.id));
+  const owner = new Map<string, ThemeId>();
+  for (const { view, refs } of raw) {
+    for (const ref of refs) if (isNoteRef(ref) && !owner.has(ref)) owner.set(ref, view.id);
+  }
+  const views = raw.map(({ view, refs }) => ({ ...view, notes: visibleRefs(refs, view.id, owner) }));
+  return { views, owner };
+}
+
+function visibleRefs(refs: readonly unknown[], themeId: ThemeId, owner: Map<string, ThemeId>): NoteRef[] {
+  const out = new Set<NoteRef>();
+  for (const ref of refs) if (isNoteRef(ref) && owner.get(ref) === themeId) out.add(ref);
+  return [...out];
+}
+
+/** Maps an index among the theme's visible notes to a position in its raw array. */
+function rawIndex(doc: Y.Doc, themeId: ThemeId, items: readonly unknown[], index?: number): number {
+  if (index === undefined) return items.length;
+  const { owner } = scanThemes(doc);
+  const seen = new Set<unknown>();
+  let visible = 0;
+  for (let i = 0; i < items.length; i++) {
+    const ref = items[i];
+    if (!isNoteRef(ref) || owner.get(ref) !== themeId || seen.has(ref)) continue;
+    if (visible >= index) return i;
+    seen.add(ref);
+    visible++;
+  }
+  return items.length;
+}
+
+function removeFromAllThemes(themes: Y.Map<unknown>, ref: string): void {
+  for (const theme of themes.values()) {
+    const notes = theme instanceof Y.Map ? theme.get("notes") : null;
+    if (notes instanceof Y.Array) removeAll(notes, ref);
+  }
+}
+
+// ---------------------------------------------------------------------------------------------
+// Conclusions, insights and actions
+
+export function addInsight(doc: Y.Doc, input: InsightInput): InsightId {
+  const { insights } = synthesisParts(doc);
+  const id = input.id ?? newId<"InsightId">();
+  if (insights.has(id)) throw new Error(`insight ${id} already exists`);
+  doc.transact(() => {
+    const insight = new Y.Map<unknown>();
+    insights.set(id, insight);
+    insight.set("roundId", input.roundId);
+    insight.set("kind", input.kind);
+    insight.set("text", new Y.Text(input.text));
+    insight.set("themeIds", Y.Array.from([...new Set(input.themeIds ?? [])]));
+    insight.set("createdAt", input.createdAt ?? Date.now());
+  });
+  return id;
+}
+
+export function setInsightText(doc: Y.Doc, insightId: InsightId, text: string): boolean {
+  const insight = childMap(synthesisParts(doc).insights, insightId);
+  if (insight === null) return false;
+  doc.transact(() => writeText(insight, "text", text));
+  return true;
+}
+
+export function setInsightKind(doc: Y.Doc, insightId: InsightId, kind: InsightKind): boolean {
+  const insight = childMap(synthesisParts(doc).insights, insightId);
+  if (insight === null) return false;
+  doc.transact(() => insight.set("kind", kind));
+  return true;
+}
+
+/** Links once; false when the insight or the theme does not exist. */
+export function linkInsightToTheme(doc: Y.Doc, insightId: InsightId, themeId: ThemeId): boolean {
+  const { insights, themes } = synthesisParts(doc);
+  const insight = childMap(insights, insightId);
+  if (insight === null || childMap(themes, themeId) === null) return false;
+  doc.transact(() => {
+    const ids = insight.get("themeIds");
+    if (!(ids instanceof Y.Array)) insight.set("themeIds", Y.Array.from([themeId]));
+    else if (!ids.toArray().includes(themeId)) ids.push([themeId]);
+  });
+  return true;
+}
+
+export function unlinkInsightFromTheme(doc: Y.Doc, insightId: InsightId, themeId: ThemeId): boolean {
+  const ids = childMap(synthesisParts(doc).insights, insightId)?.get("themeIds");
+  if (!(ids instanceof Y.Array)) return false;
+  doc.transact(() => removeAll(ids, themeId));
+  return true;
+}
+
+export function deleteInsight(doc: Y.Doc, insightId: InsightId): boolean {
+  const { insights } = synthesisParts(doc);
+  if (!insights.has(insightId)) return false;
+  doc.transact(() => insights.delete(insightId));
+  return true;
+}
+
+/** Insights of one round, or with null those about the whole workshop; oldest first. */
+export function insightsFor(doc: Y.Doc, roundId: RoundId | null): InsightView[] {
+  return allInsights(doc).filter((i) => i.roundId === roundId);
+}
+
+export function allInsights(doc: Y.Doc): InsightView[] {
+  const { insights, themes } = synthesisParts(doc);
+  const out: InsightView[] = [];
+  for (const [key, value] of insights.entries()) {
+    if (!(value instanceof Y.Map)) continue;
+    const id = brandedId<"InsightId">(key);
+    const round = value.get("roundId");
+    const roundId = brandedId<"RoundId">(round);
+    // A garbled round must not turn a round's insight into a workshop-wide conclusion.
+    if (id === null || (round !== null && round !== undefined && roundId === null)) continue;
+    const kind = value.get("kind");
+    const ids = value.get("themeIds");
+    const createdAt = value.get("createdAt");
+    const themeIds = new Set<ThemeId>();
+    for (const t of ids instanceof Y.Array ? ids.toArray() : []) {
+      const themeId = brandedId<"ThemeId">(t);
+      if (themeId !== null && themes.get(themeId) instanceof Y.Map) themeIds.add(themeId);
+    }
+    out.push({
+      id,
+      roundId,
+      kind: isInsightKind(kind) ? kind : "insight",
+      text: textOf(value.get("text")),
+      themeIds: [...themeIds],
+      createdAt: typeof createdAt === "number" && Number.isFinite(createdAt) ? createdAt : 0,
+    });
+  }
+  return out.sort((a, b) => a.createdAt - b.createdAt || compareIds(a.id, b.id));
+}
+
+// ---------------------------------------------------------------------------------------------
+// Spotlight: what the screen shows large. A note ref has a slash; a theme id cannot.
+
+/** Returns false (writing nothing) for a value that is neither a note ref nor a theme id. */
+export function setSpotlight(doc: Y.Doc, target: NoteRef | ThemeId | null): boolean {
+  if (target !== null && !isNoteRef(target) && !isId(target)) return false;
+  doc.transact(() => synthesisParts(doc).spotlight.set("ref", target));
+  return true;
+}
+
+export function readSpotlight(doc: Y.Doc): SpotlightTarget | null {
+  const ref = synthesisParts(doc).spotlight.get("ref");
+  const note = parseNoteRef(ref);
+  if (note !== null) return { kind: "note", ref: ref as NoteRef, ...note };
+  const themeId = brandedId<"ThemeId">(ref);
+  return themeId === null ? null : { kind: "theme", themeId };
+}
+
+// ---------------------------------------------------------------------------------------------
+
+function childMap(parent: Y.Map<unknown>, key: string): Y.Map<unknown> | null {
+  const value = parent.get(key);
+  return value instanceof Y.Map ? value : null;
+}
+
+function writeText(map: Y.Map<unknown>, key: string, text: string): void {
+  const current = map.get(key);
+  if (current instanceof Y.Text) replaceText(current, text);
+  else map.set(key, new Y.Text(text));
+}
+
+function textOf(value: unknown): string {
+  if (value instanceof Y.Text) return value.toString();
+  return typeof value === "string" ? value : "";
+}
+
+/** Deletes every occurrence, from the end so earlier indices stay valid. */
+function removeAll(array: Y.Array<unknown>, value: string): void {
+  const items = array.toArray();
+  for (let i = items.length - 1; i >= 0; i--) if (items[i] === value) array.delete(i, 1);
+}
+
+function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+function brandedId<T extends string>(value: unknown): Brand<string, T> | null {
+  return isId(value) ? (value as Brand<string, T>) : null;
+}

@@ -1,0 +1,268 @@
+/**
+ * A table document `<workshopId>/table/<tableId>`: the notes one table writes, and the dots it puts
+ * on the synthesis' themes. DESIGN.md §4, docs/schema.md.
+ *
+ * Writers return false when the note does not exist (it may have been deleted by another peer a
+ * moment ago; that is not an error). Readers never throw and skip what they cannot read.
+ */
+import * as Y from "yjs";
+import {
+  type Brand,
+  isId,
+  newId,
+  type NoteId,
+  type PerspectiveId,
+  type PromptId,
+  type RoundId,
+  type ThemeId,
+} from "../ids.ts";
+
+export const NOTE_COLORS = ["yellow", "pink", "blue", "green", "orange"] as const;
+export type NoteColor = (typeof NOTE_COLORS)[number];
+export const DEFAULT_NOTE_COLOR: NoteColor = "yellow";
+
+export function isNoteColor(value: unknown): value is NoteColor {
+  return typeof value === "string" && (NOTE_COLORS as readonly string[]).includes(value);
+}
+
+export interface NoteInput {
+  /** Given when the caller needs the id before writing (e.g. an optimistic UI); otherwise generated. */
+  readonly id?: NoteId;
+  readonly roundId: RoundId;
+  readonly promptId: PromptId;
+  readonly text: string;
+  readonly color?: NoteColor;
+  readonly perspectiveId?: PerspectiveId | null;
+  readonly createdAt: number;
+}
+
+export interface NoteView {
+  readonly id: NoteId;
+  readonly roundId: RoundId;
+  readonly promptId: PromptId;
+  readonly text: string;
+  readonly color: NoteColor;
+  readonly perspectiveId: PerspectiveId | null;
+  readonly createdAt: number;
+  /** Hidden by the facilitator: kept in the document, left out of screens and exports by default. */
+  readonly hidden: boolean;
+}
+
+export interface NoteFilter {
+  /** Hidden notes are left out unless asked for (the facilitator's console asks). */
+  readonly includeHidden?: boolean;
+}
+
+export type Votes = Readonly<Record<ThemeId, number>>;
+
+/** The root types, for observing (`observeDeep`) and for migrations. Values are unchecked. */
+export interface TableParts {
+  readonly notes: Y.Map<unknown>;
+  readonly votes: Y.Map<unknown>;
+}
+
+export function tableParts(doc: Y.Doc): TableParts {
+  return { notes: doc.getMap<unknown>("notes"), votes: doc.getMap<unknown>("votes") };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Notes
+
+/** Throws if a note with the given id exists: replacing its map would silently drop its text. */
+export function createNote(doc: Y.Doc, input: NoteInput): NoteId {
+  const { notes } = tableParts(doc);
+  const id = input.id ?? newId<"NoteId">();
+  if (notes.has(id)) throw new Error(`note ${id} already exists`);
+  doc.transact(() => {
+    const note = new Y.Map<unknown>();
+    notes.set(id, note);
+    note.set("roundId", input.roundId);
+    note.set("promptId", input.promptId);
+    note.set("text", new Y.Text(input.text));
+    note.set("color", input.color ?? DEFAULT_NOTE_COLOR);
+    note.set("perspectiveId", input.perspectiveId ?? null);
+    note.set("createdAt", input.createdAt);
+    note.set("hidden", false);
+  });
+  return id;
+}
+
+/**
+ * Replaces the note's text, written as the smallest edit (common prefix and suffix kept), so that
+ * edits made concurrently on other parts of the text merge instead of duplicating it.
+ */
+export function setNoteText(doc: Y.Doc, noteId: NoteId, text: string): boolean {
+  const note = noteMap(doc, noteId);
+  if (note === null) return false;
+  doc.transact(() => {
+    const current = note.get("text");
+    if (current instanceof Y.Text) replaceText(current, text);
+    else note.set("text", new Y.Text(text));
+  });
+  return true;
+}
+
+/** The live Y.Text, for binding an editor that sends keystrokes rather than whole texts. */
+export function noteText(doc: Y.Doc, noteId: NoteId): Y.Text | null {
+  const text = noteMap(doc, noteId)?.get("text");
+  return text instanceof Y.Text ? text : null;
+}
+
+export function moveNote(
+  doc: Y.Doc,
+  noteId: NoteId,
+  to: { readonly roundId?: RoundId; readonly promptId?: PromptId },
+): boolean {
+  const note = noteMap(doc, noteId);
+  if (note === null) return false;
+  doc.transact(() => {
+    if (to.roundId !== undefined) note.set("roundId", to.roundId);
+    if (to.promptId !== undefined) note.set("promptId", to.promptId);
+  });
+  return true;
+}
+
+export function setNoteColor(doc: Y.Doc, noteId: NoteId, color: NoteColor): boolean {
+  return setField(doc, noteId, "color", color);
+}
+
+export function setNotePerspective(doc: Y.Doc, noteId: NoteId, perspectiveId: PerspectiveId | null): boolean {
+  return setField(doc, noteId, "perspectiveId", perspectiveId);
+}
+
+export function setNoteHidden(doc: Y.Doc, noteId: NoteId, hidden: boolean): boolean {
+  return setField(doc, noteId, "hidden", hidden);
+}
+
+export function deleteNote(doc: Y.Doc, noteId: NoteId): boolean {
+  const { notes } = tableParts(doc);
+  if (!notes.has(noteId)) return false;
+  doc.transact(() => notes.delete(noteId));
+  return true;
+}
+
+export function readNote(doc: Y.Doc, noteId: NoteId): NoteView | null {
+  return readNoteValue(noteId, tableParts(doc).notes.get(noteId));
+}
+
+/** Notes of one round (and prompt), oldest first; ties broken by id so every peer agrees. */
+export function notesFor(
+  doc: Y.Doc,
+  roundId: RoundId,
+  promptId?: PromptId,
+  filter: NoteFilter = {},
+): NoteView[] {
+  return allNotes(doc, filter).filter(
+    (n) => n.roundId === roundId && (promptId === undefined || n.promptId === promptId),
+  );
+}
+
+export function allNotes(doc: Y.Doc, filter: NoteFilter = {}): NoteView[] {
+  const out: NoteView[] = [];
+  for (const [id, value] of tableParts(doc).notes.entries()) {
+    const note = readNoteValue(id, value);
+    if (note !== null && (filter.includeHidden === true || !note.hidden)) out.push(note);
+  }
+  // Plain code-unit comparison, not localeCompare: the order must not depend on the machine.
+  return out.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function noteMap(doc: Y.Doc, noteId: NoteId): Y.Map<unknown> | null {
+  const value = tableParts(doc).notes.get(noteId);
+  return value instanceof Y.Map ? value : null;
+}
+
+function setField(doc: Y.Doc, noteId: NoteId, key: string, value: unknown): boolean {
+  const note = noteMap(doc, noteId);
+  if (note === null) return false;
+  doc.transact(() => note.set(key, value));
+  return true;
+}
+
+/** A note without a readable id, round or prompt cannot be placed anywhere, so it is skipped. */
+function readNoteValue(id: string, value: unknown): NoteView | null {
+  if (!(value instanceof Y.Map)) return null;
+  const noteId = brandedId<"NoteId">(id);
+  const roundId = brandedId<"RoundId">(value.get("roundId"));
+  const promptId = brandedId<"PromptId">(value.get("promptId"));
+  if (noteId === null || roundId === null || promptId === null) return null;
+  const text = value.get("text");
+  const color = value.get("color");
+  const createdAt = value.get("createdAt");
+  return {
+    id: noteId,
+    roundId,
+    promptId,
+    text: text instanceof Y.Text ? text.toString() : typeof text === "string" ? text : "",
+    color: isNoteColor(color) ? color : DEFAULT_NOTE_COLOR,
+    perspectiveId: brandedId<"PerspectiveId">(value.get("perspectiveId")),
+    createdAt: typeof createdAt === "number" && Number.isFinite(createdAt) ? createdAt : 0,
+    hidden: value.get("hidden") === true,
+  };
+}
+
+// ---------------------------------------------------------------------------------------------
+// Votes: the table's dots per theme. Last writer wins per theme, so two tablets at one table
+// adding a dot at the same instant count once; the dot budget (meta `dotsPerTable`) is the UI's.
+
+/** Sets the table's dots on a theme; 0 (or less) removes the entry. */
+export function setVotes(doc: Y.Doc, themeId: ThemeId, dots: number): void {
+  const { votes } = tableParts(doc);
+  const value = Number.isFinite(dots) ? Math.max(0, Math.round(dots)) : 0;
+  doc.transact(() => {
+    if (value === 0) votes.delete(themeId);
+    else votes.set(themeId, value);
+  });
+}
+
+export function readVotes(doc: Y.Doc): Votes {
+  const out: Record<ThemeId, number> = {};
+  for (const [key, value] of tableParts(doc).votes.entries()) {
+    const themeId = brandedId<"ThemeId">(key);
+    if (themeId !== null && typeof value === "number" && Number.isInteger(value) && value > 0) {
+      out[themeId] = value;
+    }
+  }
+  return out;
+}
+
+export function votesUsed(votes: Votes): number {
+  return Object.values<number>(votes).reduce((sum, n) => sum + n, 0);
+}
+
+// ---------------------------------------------------------------------------------------------
+// Text
+
+/**
+ * Rewrites a Y.Text to `next` with one delete and one insert between the common prefix and suffix.
+ * Call inside a transaction. Never splits a surrogate pair (an emoji), which Yjs would mangle.
+ */
+export function replaceText(text: Y.Text, next: string): void {
+  const prev = text.toString();
+  if (prev === next) return;
+  const max = Math.min(prev.length, next.length);
+  let start = 0;
+  while (start < max && prev.charCodeAt(start) === next.charCodeAt(start)) start++;
+  if (start > 0 && isHighSurrogate(prev.charCodeAt(start - 1))) start--;
+  let end = 0;
+  while (end < max - start && prev.charCodeAt(prev.length - 1 - end) === next.charCodeAt(next.length - 1 - end)) {
+    end++;
+  }
+  if (end > 0 && isLowSurrogate(prev.charCodeAt(prev.length - end))) end--;
+  const removed = prev.length - start - end;
+  if (removed > 0) text.delete(start, removed);
+  const inserted = next.slice(start, next.length - end);
+  if (inserted.length > 0) text.insert(start, inserted);
+}
+
+function isHighSurrogate(code: number): boolean {
+  return code >= 0xd800 && code <= 0xdbff;
+}
+
+function isLowSurrogate(code: number): boolean {
+  return code >= 0xdc00 && code <= 0xdfff;
+}
+
+function brandedId<T extends string>(value: unknown): Brand<string, T> | null {
+  return isId(value) ? (value as Brand<string, T>) : null;
+}

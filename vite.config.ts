@@ -1,0 +1,21 @@
+import react from "@vitejs/plugin-react";
+import { defineConfig } from "vite";
+
+const serverPort = Number(process.env.PORT ?? 8080);
+
+export default defineConfig({
+  root: "client",
+  plugins: [react()],
+  build: {
+    outDir: "../dist/client",
+    emptyOutDir: true,
+  },
+  server: {
+    // In development the Fastify server serves the API and the relay; Vite proxies to it.
+    proxy: {
+      "/api": `http://localhost:${serverPort}`,
+      "/healthz": `http://localhost:${serverPort}`,
+      "/sync": { target: `ws://localhost:${serverPort}`, ws: true },
+    },
+  },
+});
