@@ -1,4 +1,4 @@
-import { CloseCode, closeReasons } from "../../shared/closeCodes.ts";
+import { type CloseCode, closeReasons } from "../../shared/closeCodes.ts";
 import type { DocRef } from "../../shared/docNames.ts";
 import type { Access, Principal } from "../../shared/permissions.ts";
 import type { ClientMessage } from "./protocol.ts";

@@ -237,9 +237,9 @@ export class Relay {
         slot.unloadTimer = null;
       }
       if (slot.room) return { slot, room: slot.room };
+      if (slot.loading === null) throw new Error(`document ${name} is neither loaded nor loading`);
       try {
-        // biome-ignore lint/style/noNonNullAssertion: a slot without a room is loading.
-        return { slot, room: await slot.loading! };
+        return { slot, room: await slot.loading };
       } catch (error) {
         slot.holds--;
         throw error;

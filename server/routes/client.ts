@@ -15,7 +15,8 @@ const APP_ROUTES = /^\/(join|w)(\/|$)|^\/$/;
 
 /** Serves the built web app, and answers unknown paths (JSON under /api, the app elsewhere). */
 export const clientRoutes: FastifyPluginAsync<ClientOptions> = async (app, options) => {
-  const root = options.root !== null && existsSync(path.join(options.root, "index.html")) ? options.root : null;
+  const root =
+    options.root !== null && existsSync(path.join(options.root, "index.html")) ? options.root : null;
   if (root !== null) {
     await app.register(fastifyStatic, { root, wildcard: false, index: ["index.html"] });
   }
@@ -25,7 +26,9 @@ export const clientRoutes: FastifyPluginAsync<ClientOptions> = async (app, optio
       if (root !== null) return reply.type("text/html").sendFile("index.html");
       return reply.type("text/html").send(NOT_BUILT);
     }
-    return reply.status(404).send(errorBody(ErrorCode.NotFound, `No route for ${request.method} ${pathname}.`));
+    return reply
+      .status(404)
+      .send(errorBody(ErrorCode.NotFound, `No route for ${request.method} ${pathname}.`));
   });
 };
 

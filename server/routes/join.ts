@@ -12,7 +12,11 @@ export const joinRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const code = normalizeJoinCode(request.body.code);
     const table = code === null ? null : await app.store.findJoinCode(code);
     if (table === null) {
-      throw new ApiError(404, ErrorCode.UnknownJoinCode, "No table has this code. Check the code on the card.");
+      throw new ApiError(
+        404,
+        ErrorCode.UnknownJoinCode,
+        "No table has this code. Check the code on the card.",
+      );
     }
     const token = newToken();
     const now = Date.now();

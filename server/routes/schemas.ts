@@ -4,7 +4,11 @@ import { LANGUAGES } from "../../shared/schema/language.ts";
 
 /** Visible text: at least one non-space character, and no control characters but tab. */
 const text = (maxLength: number) =>
-  Type.String({ minLength: 1, maxLength, pattern: "^[^\\u0000-\\u0008\\u000A-\\u001F\\u007F]*\\S[^\\u0000-\\u0008\\u000A-\\u001F\\u007F]*$" });
+  Type.String({
+    minLength: 1,
+    maxLength,
+    pattern: "^[^\\u0000-\\u0008\\u000A-\\u001F\\u007F]*\\S[^\\u0000-\\u0008\\u000A-\\u001F\\u007F]*$",
+  });
 
 export const Id = Type.String({ pattern: ID_PATTERN_SOURCE });
 
@@ -35,6 +39,9 @@ export const CreateWorkshopBody = Type.Object(
   { additionalProperties: false },
 );
 
-export const JoinBody = Type.Object({ code: Type.String({ minLength: 1, maxLength: 32 }) }, { additionalProperties: false });
+export const JoinBody = Type.Object(
+  { code: Type.String({ minLength: 1, maxLength: 32 }) },
+  { additionalProperties: false },
+);
 
 export const WorkshopParams = Type.Object({ id: Id }, { additionalProperties: false });

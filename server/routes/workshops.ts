@@ -1,7 +1,7 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { Role } from "../../shared/permissions.ts";
-import type { WorkshopId } from "../../shared/ids.ts";
 import { ErrorCode } from "../../shared/api.ts";
+import type { WorkshopId } from "../../shared/ids.ts";
+import { Role } from "../../shared/permissions.ts";
 import { requireRole } from "../http/auth.ts";
 import { ApiError } from "../http/errors.ts";
 import { createWorkshop } from "../workshops/createWorkshop.ts";

@@ -77,26 +77,17 @@ export interface MetaState {
   readonly perspectives: readonly Perspective[];
 }
 
-export interface PromptSetup {
-  readonly id?: PromptId;
-  readonly label: string;
-}
+/** What the setup gives for an entry: the same fields, the id optional (generated when missing). */
+export type Setup<T extends { readonly id: string }> = Omit<T, "id"> & { readonly id?: T["id"] };
+export type PromptSetup = Setup<Prompt>;
+export type TableSetup = Setup<TableInfo>;
+export type PerspectiveSetup = Setup<Perspective>;
 
 export interface RoundSetup {
   readonly id?: RoundId;
   readonly title: string;
   /** Omitted or empty: the language's two default prompts. */
   readonly prompts?: readonly (string | PromptSetup)[];
-}
-
-export interface TableSetup {
-  readonly id?: TableId;
-  readonly name: string;
-}
-
-export interface PerspectiveSetup {
-  readonly id?: PerspectiveId;
-  readonly label: string;
 }
 
 export interface WorkshopSetup {
@@ -196,10 +187,7 @@ export function addTable(doc: Y.Doc, table: TableSetup): TableId {
 }
 
 export function renameTable(doc: Y.Doc, tableId: TableId, name: string): boolean {
-  const map = findById(metaParts(doc).tables, tableId);
-  if (map === null) return false;
-  doc.transact(() => map.set("name", name));
-  return true;
+  return setOn(doc, metaParts(doc).tables, tableId, "name", name);
 }
 
 /** Appends a round; prompts default to the workshop language's two questions. */
@@ -214,10 +202,7 @@ export function addRound(doc: Y.Doc, round: RoundSetup): RoundId {
 }
 
 export function renameRound(doc: Y.Doc, roundId: RoundId, title: string): boolean {
-  const map = findById(metaParts(doc).rounds, roundId);
-  if (map === null) return false;
-  doc.transact(() => map.set("title", title));
-  return true;
+  return setOn(doc, metaParts(doc).rounds, roundId, "title", title);
 }
 
 // Prelim maps take their fields before integration (Yjs writes them when the map is pushed), but
@@ -251,6 +236,13 @@ function findById(array: Y.Array<unknown>, id: string): Y.Map<unknown> | null {
     if (item instanceof Y.Map && item.get("id") === id) return item;
   }
   return null;
+}
+
+function setOn(doc: Y.Doc, array: Y.Array<unknown>, id: string, key: string, value: string): boolean {
+  const map = findById(array, id);
+  if (map === null) return false;
+  doc.transact(() => map.set(key, value));
+  return true;
 }
 
 function clampDots(dots: number): number {

@@ -13,8 +13,8 @@ import {
   type Brand,
   type InsightId,
   isId,
-  newId,
   type NoteId,
+  newId,
   type RoundId,
   type TableId,
   type ThemeId,
@@ -123,17 +123,12 @@ export function createTheme(doc: Y.Doc, input: ThemeInput): ThemeId {
 }
 
 export function renameTheme(doc: Y.Doc, themeId: ThemeId, title: string): boolean {
-  const theme = childMap(synthesisParts(doc).themes, themeId);
-  if (theme === null) return false;
-  doc.transact(() => writeText(theme, "title", title));
-  return true;
+  return edit(doc, synthesisParts(doc).themes, themeId, (theme) => writeText(theme, "title", title));
 }
 
 export function setThemeOrder(doc: Y.Doc, themeId: ThemeId, order: number): boolean {
-  const theme = childMap(synthesisParts(doc).themes, themeId);
-  if (theme === null || !Number.isFinite(order)) return false;
-  doc.transact(() => theme.set("order", order));
-  return true;
+  if (!Number.isFinite(order)) return false;
+  return edit(doc, synthesisParts(doc).themes, themeId, (theme) => theme.set("order", order));
 }
 
 /** Gives the listed themes orders 0, 1, 2, … in one transaction; unknown ids are skipped. */
@@ -314,17 +309,11 @@ export function addInsight(doc: Y.Doc, input: InsightInput): InsightId {
 }
 
 export function setInsightText(doc: Y.Doc, insightId: InsightId, text: string): boolean {
-  const insight = childMap(synthesisParts(doc).insights, insightId);
-  if (insight === null) return false;
-  doc.transact(() => writeText(insight, "text", text));
-  return true;
+  return edit(doc, synthesisParts(doc).insights, insightId, (insight) => writeText(insight, "text", text));
 }
 
 export function setInsightKind(doc: Y.Doc, insightId: InsightId, kind: InsightKind): boolean {
-  const insight = childMap(synthesisParts(doc).insights, insightId);
-  if (insight === null) return false;
-  doc.transact(() => insight.set("kind", kind));
-  return true;
+  return edit(doc, synthesisParts(doc).insights, insightId, (insight) => insight.set("kind", kind));
 }
 
 /** Links once; false when the insight or the theme does not exist. */
@@ -408,6 +397,19 @@ export function readSpotlight(doc: Y.Doc): SpotlightTarget | null {
 }
 
 // ---------------------------------------------------------------------------------------------
+
+/** Runs `write` in a transaction on the child map; false (writing nothing) when there is none. */
+function edit(
+  doc: Y.Doc,
+  parent: Y.Map<unknown>,
+  key: string,
+  write: (map: Y.Map<unknown>) => void,
+): boolean {
+  const map = childMap(parent, key);
+  if (map === null) return false;
+  doc.transact(() => write(map));
+  return true;
+}
 
 function childMap(parent: Y.Map<unknown>, key: string): Y.Map<unknown> | null {
   const value = parent.get(key);

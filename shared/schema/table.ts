@@ -9,8 +9,8 @@ import * as Y from "yjs";
 import {
   type Brand,
   isId,
-  newId,
   type NoteId,
+  newId,
   type PerspectiveId,
   type PromptId,
   type RoundId,
@@ -245,7 +245,10 @@ export function replaceText(text: Y.Text, next: string): void {
   while (start < max && prev.charCodeAt(start) === next.charCodeAt(start)) start++;
   if (start > 0 && isHighSurrogate(prev.charCodeAt(start - 1))) start--;
   let end = 0;
-  while (end < max - start && prev.charCodeAt(prev.length - 1 - end) === next.charCodeAt(next.length - 1 - end)) {
+  while (
+    end < max - start &&
+    prev.charCodeAt(prev.length - 1 - end) === next.charCodeAt(next.length - 1 - end)
+  ) {
     end++;
   }
   if (end > 0 && isLowSurrogate(prev.charCodeAt(prev.length - end))) end--;

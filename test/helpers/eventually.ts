@@ -18,7 +18,10 @@ export async function eventually<T>(assertion: () => T | Promise<T>, timeoutMs =
 
 /** Resolves with the first emission of `event` on an emitter that has `on`/`off`. */
 export function once<T extends unknown[]>(
-  emitter: { on(event: string, listener: (...args: T) => void): void; off(event: string, listener: (...args: T) => void): void },
+  emitter: {
+    on(event: string, listener: (...args: T) => void): void;
+    off(event: string, listener: (...args: T) => void): void;
+  },
   event: string,
   timeoutMs = 5_000,
 ): Promise<T> {

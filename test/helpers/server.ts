@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { onTestFinished } from "vitest";
-import type { CreateWorkshopRequest, CreateWorkshopResponse, JoinResponse } from "../../shared/api.ts";
 import { buildApp } from "../../server/app.ts";
 import { type Config, loadConfig } from "../../server/config.ts";
+import type { CreateWorkshopRequest, CreateWorkshopResponse, JoinResponse } from "../../shared/api.ts";
 
 export interface TestServer {
   readonly app: FastifyInstance;
@@ -79,7 +79,9 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     },
     request: (method, pathname, requestOptions = {}) => send(url, method, pathname, requestOptions),
     async createWorkshop(body = {}) {
-      const response = await server.request("POST", "/api/workshops", { body: { title: "Testdag", ...body } });
+      const response = await server.request("POST", "/api/workshops", {
+        body: { title: "Testdag", ...body },
+      });
       if (response.status !== 201) throw new Error(`create workshop: ${response.status} ${response.text}`);
       return response.body as CreateWorkshopResponse;
     },
@@ -96,7 +98,12 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
   return server;
 }
 
-async function send(base: string, method: string, pathname: string, options: RequestOptions): Promise<TestResponse> {
+async function send(
+  base: string,
+  method: string,
+  pathname: string,
+  options: RequestOptions,
+): Promise<TestResponse> {
   const headers: Record<string, string> = { ...options.headers };
   let body: string | undefined;
   if (options.rawBody !== undefined) {

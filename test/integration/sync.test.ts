@@ -31,9 +31,23 @@ describe("sync through the relay", () => {
     const b = connectClient(server, name, tabletB.token);
     await Promise.all([a.synced(), b.synced()]);
 
-    createNote(a.doc, { roundId, promptId, text: "Stuprör mellan förvaltningarna", color: "yellow", perspectiveId: null, createdAt: 1 });
+    createNote(a.doc, {
+      roundId,
+      promptId,
+      text: "Stuprör mellan förvaltningarna",
+      color: "yellow",
+      perspectiveId: null,
+      createdAt: 1,
+    });
     await eventually(() => expect(texts(b.doc, roundId)).toEqual(["Stuprör mellan förvaltningarna"]));
-    createNote(b.doc, { roundId, promptId, text: "Ingen gemensam lägesbild", color: "pink", perspectiveId: null, createdAt: 2 });
+    createNote(b.doc, {
+      roundId,
+      promptId,
+      text: "Ingen gemensam lägesbild",
+      color: "pink",
+      perspectiveId: null,
+      createdAt: 2,
+    });
     await eventually(() => expect(texts(a.doc, roundId)).toHaveLength(2));
 
     const late = connectClient(server, name, (await server.join(table.joinCode)).token);
@@ -51,7 +65,14 @@ describe("sync through the relay", () => {
     const writer = connectClient(server, name, token);
     await writer.synced();
     for (let i = 0; i < 20; i++) {
-      createNote(writer.doc, { roundId: "r" as never, promptId: "p" as never, text: `lapp ${i} åäö`, color: "yellow", perspectiveId: null, createdAt: i });
+      createNote(writer.doc, {
+        roundId: "r" as never,
+        promptId: "p" as never,
+        text: `lapp ${i} åäö`,
+        color: "yellow",
+        perspectiveId: null,
+        createdAt: i,
+      });
     }
     // A second client has seen every note: then they are on disk.
     const reader = connectClient(server, name, workshop.facilitatorToken);
