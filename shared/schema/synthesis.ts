@@ -10,7 +10,6 @@
  */
 import * as Y from "yjs";
 import {
-  type Brand,
   type InsightId,
   isId,
   type NoteId,
@@ -19,26 +18,15 @@ import {
   type TableId,
   type ThemeId,
 } from "../ids.ts";
-import { replaceText } from "./table.ts";
-
-/** `"<tableId>/<noteId>"`: a note anywhere in the workshop. */
-export type NoteRef = Brand<string, "NoteRef">;
-
-export function noteRef(tableId: TableId, noteId: NoteId): NoteRef {
-  return `${tableId}/${noteId}` as NoteRef;
-}
-
-export function parseNoteRef(ref: unknown): { readonly tableId: TableId; readonly noteId: NoteId } | null {
-  if (typeof ref !== "string") return null;
-  const parts = ref.split("/");
-  const [table, note] = parts;
-  if (parts.length !== 2 || !isId(table) || !isId(note)) return null;
-  return { tableId: table as TableId, noteId: note as NoteId };
-}
-
-export function isNoteRef(value: unknown): value is NoteRef {
-  return parseNoteRef(value) !== null;
-}
+import {
+  brandedId,
+  compareIds,
+  isNoteRef,
+  type NoteRef,
+  parseNoteRef,
+  readText,
+  writeText,
+} from "./table.ts";
 
 export const INSIGHT_KINDS = ["conclusion", "insight", "action"] as const;
 export type InsightKind = (typeof INSIGHT_KINDS)[number];
@@ -200,16 +188,9 @@ export function dedupeThemeNotes(doc: Y.Doc): number {
       if (!(notes instanceof Y.Array)) continue;
       // Keep the first copy of each note this theme owns; delete from the end so indices hold.
       const items = notes.toArray();
-      const keep = new Set<number>();
-      const seen = new Set<string>();
-      items.forEach((ref, i) => {
-        if (isNoteRef(ref) && owner.get(ref) === id && !seen.has(ref)) {
-          seen.add(ref);
-          keep.add(i);
-        }
-      });
       for (let i = items.length - 1; i >= 0; i--) {
-        if (keep.has(i)) continue;
+        const ref = items[i];
+        if (isNoteRef(ref) && owner.get(ref) === id && items.indexOf(ref) === i) continue;
         notes.delete(i, 1);
         removed++;
       }
@@ -241,15 +222,14 @@ function scanThemes(doc: Y.Doc): { views: ThemeView[]; owner: Map<string, ThemeI
     if (id === null || roundId === null) continue;
     const order = value.get("order");
     const notes = value.get("notes");
-    raw.push({
-      view: {
-        id,
-        roundId,
-        title: textOf(value.get("title")),
-        order: typeof order === "number" && Number.isFinite(order) ? order : 0,
-      },
-      refs: notes instanceof Y.Array ? notes.toArray() : [],
-    });
+    const title = readText(value.get("title"));
+    const view = {
+      id,
+      roundId,
+      title,
+      order: typeof order === "number" && Number.isFinite(order) ? order : 0,
+    };
+    raw.push({ view, refs: notes instanceof Y.Array ? notes.toArray() : [] });
   }
   raw.sort((a, b) => compareIds(a.view.id, b.view.id));
   const owner = new Map<string, ThemeId>();
@@ -370,7 +350,7 @@ export function allInsights(doc: Y.Doc): InsightView[] {
       id,
       roundId,
       kind: isInsightKind(kind) ? kind : "insight",
-      text: textOf(value.get("text")),
+      text: readText(value.get("text")),
       themeIds: [...themeIds],
       createdAt: typeof createdAt === "number" && Number.isFinite(createdAt) ? createdAt : 0,
     });
@@ -398,13 +378,10 @@ export function readSpotlight(doc: Y.Doc): SpotlightTarget | null {
 
 // ---------------------------------------------------------------------------------------------
 
+type YMap = Y.Map<unknown>;
+
 /** Runs `write` in a transaction on the child map; false (writing nothing) when there is none. */
-function edit(
-  doc: Y.Doc,
-  parent: Y.Map<unknown>,
-  key: string,
-  write: (map: Y.Map<unknown>) => void,
-): boolean {
+function edit(doc: Y.Doc, parent: YMap, key: string, write: (map: YMap) => void): boolean {
   const map = childMap(parent, key);
   if (map === null) return false;
   doc.transact(() => write(map));
@@ -416,27 +393,8 @@ function childMap(parent: Y.Map<unknown>, key: string): Y.Map<unknown> | null {
   return value instanceof Y.Map ? value : null;
 }
 
-function writeText(map: Y.Map<unknown>, key: string, text: string): void {
-  const current = map.get(key);
-  if (current instanceof Y.Text) replaceText(current, text);
-  else map.set(key, new Y.Text(text));
-}
-
-function textOf(value: unknown): string {
-  if (value instanceof Y.Text) return value.toString();
-  return typeof value === "string" ? value : "";
-}
-
 /** Deletes every occurrence, from the end so earlier indices stay valid. */
 function removeAll(array: Y.Array<unknown>, value: string): void {
   const items = array.toArray();
   for (let i = items.length - 1; i >= 0; i--) if (items[i] === value) array.delete(i, 1);
-}
-
-function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-function brandedId<T extends string>(value: unknown): Brand<string, T> | null {
-  return isId(value) ? (value as Brand<string, T>) : null;
 }

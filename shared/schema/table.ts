@@ -14,6 +14,7 @@ import {
   type PerspectiveId,
   type PromptId,
   type RoundId,
+  type TableId,
   type ThemeId,
 } from "../ids.ts";
 
@@ -23,6 +24,25 @@ export const DEFAULT_NOTE_COLOR: NoteColor = "yellow";
 
 export function isNoteColor(value: unknown): value is NoteColor {
   return typeof value === "string" && (NOTE_COLORS as readonly string[]).includes(value);
+}
+
+/** `"<tableId>/<noteId>"`: a note anywhere in the workshop (themes and the spotlight hold these). */
+export type NoteRef = Brand<string, "NoteRef">;
+
+export function noteRef(tableId: TableId, noteId: NoteId): NoteRef {
+  return `${tableId}/${noteId}` as NoteRef;
+}
+
+export function parseNoteRef(ref: unknown): { readonly tableId: TableId; readonly noteId: NoteId } | null {
+  if (typeof ref !== "string") return null;
+  const parts = ref.split("/");
+  const [table, note] = parts;
+  if (parts.length !== 2 || !isId(table) || !isId(note)) return null;
+  return { tableId: table as TableId, noteId: note as NoteId };
+}
+
+export function isNoteRef(value: unknown): value is NoteRef {
+  return parseNoteRef(value) !== null;
 }
 
 export interface NoteInput {
@@ -94,11 +114,7 @@ export function createNote(doc: Y.Doc, input: NoteInput): NoteId {
 export function setNoteText(doc: Y.Doc, noteId: NoteId, text: string): boolean {
   const note = noteMap(doc, noteId);
   if (note === null) return false;
-  doc.transact(() => {
-    const current = note.get("text");
-    if (current instanceof Y.Text) replaceText(current, text);
-    else note.set("text", new Y.Text(text));
-  });
+  doc.transact(() => writeText(note, "text", text));
   return true;
 }
 
@@ -163,8 +179,7 @@ export function allNotes(doc: Y.Doc, filter: NoteFilter = {}): NoteView[] {
     const note = readNoteValue(id, value);
     if (note !== null && (filter.includeHidden === true || !note.hidden)) out.push(note);
   }
-  // Plain code-unit comparison, not localeCompare: the order must not depend on the machine.
-  return out.sort((a, b) => a.createdAt - b.createdAt || (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+  return out.sort((a, b) => a.createdAt - b.createdAt || compareIds(a.id, b.id));
 }
 
 function noteMap(doc: Y.Doc, noteId: NoteId): Y.Map<unknown> | null {
@@ -186,14 +201,13 @@ function readNoteValue(id: string, value: unknown): NoteView | null {
   const roundId = brandedId<"RoundId">(value.get("roundId"));
   const promptId = brandedId<"PromptId">(value.get("promptId"));
   if (noteId === null || roundId === null || promptId === null) return null;
-  const text = value.get("text");
   const color = value.get("color");
   const createdAt = value.get("createdAt");
   return {
     id: noteId,
     roundId,
     promptId,
-    text: text instanceof Y.Text ? text.toString() : typeof text === "string" ? text : "",
+    text: readText(value.get("text")),
     color: isNoteColor(color) ? color : DEFAULT_NOTE_COLOR,
     perspectiveId: brandedId<"PerspectiveId">(value.get("perspectiveId")),
     createdAt: typeof createdAt === "number" && Number.isFinite(createdAt) ? createdAt : 0,
@@ -231,7 +245,20 @@ export function votesUsed(votes: Votes): number {
 }
 
 // ---------------------------------------------------------------------------------------------
-// Text
+// Values, shared with synthesis.ts
+
+/** A Y.Text (or, from a junk writer, a plain string) as a string. */
+export function readText(value: unknown): string {
+  if (value instanceof Y.Text) return value.toString();
+  return typeof value === "string" ? value : "";
+}
+
+/** Sets the map's text field to `text`, editing the Y.Text in place (see `replaceText`). */
+export function writeText(map: Y.Map<unknown>, key: string, text: string): void {
+  const current = map.get(key);
+  if (current instanceof Y.Text) replaceText(current, text);
+  else map.set(key, new Y.Text(text));
+}
 
 /**
  * Rewrites a Y.Text to `next` with one delete and one insert between the common prefix and suffix.
@@ -266,6 +293,11 @@ function isLowSurrogate(code: number): boolean {
   return code >= 0xdc00 && code <= 0xdfff;
 }
 
-function brandedId<T extends string>(value: unknown): Brand<string, T> | null {
+/** Code-unit order, not localeCompare: sorting must not depend on the machine's locale. */
+export function compareIds(a: string, b: string): number {
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+export function brandedId<T extends string>(value: unknown): Brand<string, T> | null {
   return isId(value) ? (value as Brand<string, T>) : null;
 }
