@@ -38,6 +38,8 @@ export interface ConnectionHandle {
 /** A document's place in the registry: at most one load and one unload in flight. */
 interface Slot {
   room: Room | null;
+  /** Updates appended since the last compaction, so a document loaded all day stays compact. */
+  appendedSinceCompaction: number;
   loading: Promise<Room> | null;
   unloading: Promise<void> | null;
   holds: number;
@@ -248,7 +250,14 @@ export class Relay {
   }
 
   private newSlot(name: string, ref: DocRef): Slot {
-    const slot: Slot = { room: null, loading: null, unloading: null, holds: 0, unloadTimer: null };
+    const slot: Slot = {
+      room: null,
+      appendedSinceCompaction: 0,
+      loading: null,
+      unloading: null,
+      holds: 0,
+      unloadTimer: null,
+    };
     this.slots.set(name, slot);
     slot.loading = this.load(name, ref, slot);
     // Callers await `loading`; a failure is theirs to report, not an unhandled rejection.
@@ -260,7 +269,14 @@ export class Relay {
     try {
       const stored = await this.options.store.loadDoc(name);
       const room = new Room(name, ref, stored, {
-        persist: (updates) => this.options.store.appendUpdates(name, updates),
+        persist: async (updates) => {
+          await this.options.store.appendUpdates(name, updates);
+          slot.appendedSinceCompaction += updates.length;
+          if (slot.appendedSinceCompaction > this.options.compactAfter) {
+            slot.appendedSinceCompaction = 0;
+            this.compactSoon(name, ref);
+          }
+        },
         stats: this.stats,
         maxAwarenessStateChars: this.options.maxAwarenessStateChars,
         onFailure: (error) => this.fail(name, slot, room, error),
@@ -307,6 +323,8 @@ export class Relay {
   }
 
   private fail(name: string, slot: Slot, room: Room, error: unknown): void {
+    // A deleted workshop's last write is refused by the store on purpose: nothing to report.
+    if (this.retired.has(room.ref.workshopId)) return;
     this.stats.errors.storeFailure++;
     this.options.log.error({ err: error, doc: name }, "store refused a write; closing the document");
     // Clients keep their edits and send them again when they reconnect to a fresh load.

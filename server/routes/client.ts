@@ -22,7 +22,7 @@ export const clientRoutes: FastifyPluginAsync<ClientOptions> = async (app, optio
   }
   app.setNotFoundHandler((request, reply) => {
     const pathname = request.url.split("?")[0] ?? "/";
-    if (request.method === "GET" && APP_ROUTES.test(pathname)) {
+    if ((request.method === "GET" || request.method === "HEAD") && APP_ROUTES.test(pathname)) {
       if (root !== null) return reply.type("text/html").sendFile("index.html");
       return reply.type("text/html").send(NOT_BUILT);
     }

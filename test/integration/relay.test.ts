@@ -83,6 +83,22 @@ describe("relay", () => {
     expect(server.app.relay.stats.roomsUnloaded).toBeGreaterThanOrEqual(1);
   });
 
+  it("compacts the log of a document that stays loaded, without losing anything", async () => {
+    const { server, name, token } = await tableSetup();
+    const writer = connectClient(server, name, token);
+    await writer.synced();
+    const list = writer.doc.getArray<number>("n");
+    for (let i = 0; i < 600; i++) list.push([i]);
+    const reader = connectClient(server, name, token);
+    await eventually(() => expect(reader.doc.getArray("n").length).toBe(600));
+    // 600 separate updates were appended; compaction folds them into one snapshot.
+    await eventually(async () => expect(await server.app.store.logLength(name)).toBeLessThan(100));
+    expect(server.app.relay.loadedRoom(name)).not.toBeNull();
+    const late = connectClient(server, name, token);
+    await late.synced();
+    expect(late.doc.getArray("n").toArray()).toEqual(Array.from({ length: 600 }, (_, i) => i));
+  });
+
   it.each([
     ["a text frame", "hello"],
     ["an unknown message type", new Uint8Array([7, 0])],
