@@ -110,12 +110,9 @@ export interface MetaParts {
 }
 
 export function metaParts(doc: Y.Doc): MetaParts {
-  return {
-    workshop: doc.getMap<unknown>("workshop"),
-    rounds: doc.getArray<unknown>("rounds"),
-    tables: doc.getArray<unknown>("tables"),
-    perspectives: doc.getArray<unknown>("perspectives"),
-  };
+  const workshop = doc.getMap<unknown>("workshop");
+  const rounds = doc.getArray<unknown>("rounds");
+  return { workshop, rounds, tables: doc.getArray("tables"), perspectives: doc.getArray("perspectives") };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -130,7 +127,7 @@ export function initMeta(doc: Y.Doc, setup: WorkshopSetup): MetaState {
   const { workshop, rounds, tables, perspectives } = metaParts(doc);
   if (workshop.has("schemaVersion")) throw new Error("meta document is already initialised");
   doc.transact(() => {
-    const newRounds = setup.rounds.map((round) => roundMap(round, setup.language));
+    const newRounds = setup.rounds.map((round) => roundEntry(round, setup.language));
     workshop.set("schemaVersion", SCHEMA_VERSION);
     workshop.set("title", setup.title);
     workshop.set("language", setup.language);
@@ -142,7 +139,7 @@ export function initMeta(doc: Y.Doc, setup: WorkshopSetup): MetaState {
     workshop.set("dotsPerTable", clampDots(setup.dotsPerTable ?? DEFAULT_DOTS_PER_TABLE));
     workshop.set("followUpOf", setup.followUpOf ?? null);
     rounds.push(newRounds.map((r) => r.map));
-    tables.push(setup.tables.map((t) => tableMap(t).map));
+    tables.push(setup.tables.map((t) => tableEntry(t).map));
     perspectives.push(
       (setup.perspectives ?? []).map((p) => ({ id: p.id ?? newId<"PerspectiveId">(), label: p.label })),
     );
@@ -175,66 +172,53 @@ export function setDotsPerTable(doc: Y.Doc, dots: number): void {
   doc.transact(() => metaParts(doc).workshop.set("dotsPerTable", clampDots(dots)));
 }
 
-/** Appends a table; throws if the id is taken (the server keys join codes by table id). */
+/** Appends a table; throws if its id is taken. */
 export function addTable(doc: Y.Doc, table: TableSetup): TableId {
-  const { tables } = metaParts(doc);
-  if (table.id !== undefined && findById(tables, table.id) !== null) {
-    throw new Error(`table ${table.id} already exists`);
-  }
-  const { id, map } = tableMap(table);
-  doc.transact(() => tables.push([map]));
-  return id;
+  return append(doc, metaParts(doc).tables, tableEntry(table));
 }
 
 export function renameTable(doc: Y.Doc, tableId: TableId, name: string): boolean {
   return setOn(doc, metaParts(doc).tables, tableId, "name", name);
 }
 
-/** Appends a round; prompts default to the workshop language's two questions. */
+/** Appends a round; prompts default to the workshop language's two questions. Throws on a taken id. */
 export function addRound(doc: Y.Doc, round: RoundSetup): RoundId {
-  const { rounds } = metaParts(doc);
-  if (round.id !== undefined && findById(rounds, round.id) !== null) {
-    throw new Error(`round ${round.id} already exists`);
-  }
-  const { id, map } = roundMap(round, readMeta(doc).language);
-  doc.transact(() => rounds.push([map]));
-  return id;
+  return append(doc, metaParts(doc).rounds, roundEntry(round, readMeta(doc).language));
 }
 
 export function renameRound(doc: Y.Doc, roundId: RoundId, title: string): boolean {
   return setOn(doc, metaParts(doc).rounds, roundId, "title", title);
 }
 
-// Prelim maps take their fields before integration (Yjs writes them when the map is pushed), but
-// cannot be read back until then: hence the id travels beside the map.
-function roundMap(round: RoundSetup, language: Language): { id: RoundId; map: Y.Map<unknown> } {
-  const given = round.prompts ?? [];
-  const labels = given.length > 0 ? given : defaultPrompts(language);
-  const prompts: Prompt[] = labels.map((p) =>
-    typeof p === "string"
-      ? { id: newId<"PromptId">(), label: p }
-      : { id: p.id ?? newId<"PromptId">(), label: p.label },
-  );
-  const id = round.id ?? newId<"RoundId">();
-  const map = new Y.Map<unknown>();
-  map.set("id", id);
-  map.set("title", round.title);
-  map.set("prompts", prompts);
-  return { id, map };
+// A prelim (not yet pushed) map cannot be read back, so the id travels beside it.
+interface Entry<Id> {
+  readonly id: Id;
+  readonly map: Y.Map<unknown>;
 }
 
-function tableMap(table: TableSetup): { id: TableId; map: Y.Map<unknown> } {
+function roundEntry(round: RoundSetup, language: Language): Entry<RoundId> {
+  const given = round.prompts ?? [];
+  const prompts: Prompt[] = (given.length > 0 ? given : defaultPrompts(language)).map((p) =>
+    typeof p === "string" ? { id: newId<"PromptId">(), label: p } : { id: p.id ?? newId(), label: p.label },
+  );
+  const id = round.id ?? newId<"RoundId">();
+  return { id, map: new Y.Map<unknown>(Object.entries({ id, title: round.title, prompts })) };
+}
+
+function tableEntry(table: TableSetup): Entry<TableId> {
   const id = table.id ?? newId<"TableId">();
-  const map = new Y.Map<unknown>();
-  map.set("id", id);
-  map.set("name", table.name);
-  return { id, map };
+  return { id, map: new Y.Map<unknown>(Object.entries({ id, name: table.name })) };
+}
+
+/** Throws if the id is taken: the server keys join codes by table id, and ids must stay unique. */
+function append<Id extends string>(doc: Y.Doc, array: Y.Array<unknown>, entry: Entry<Id>): Id {
+  if (findById(array, entry.id) !== null) throw new Error(`${entry.id} already exists`);
+  doc.transact(() => array.push([entry.map]));
+  return entry.id;
 }
 
 function findById(array: Y.Array<unknown>, id: string): Y.Map<unknown> | null {
-  for (const item of array) {
-    if (item instanceof Y.Map && item.get("id") === id) return item;
-  }
+  for (const item of array) if (item instanceof Y.Map && item.get("id") === id) return item;
   return null;
 }
 
@@ -305,26 +289,23 @@ export function readMeta(doc: Y.Doc): MetaState {
   const rounds = uniqueById(parts.rounds.toArray().map(readRound));
   const activeRoundId = w.get("activeRoundId");
   const schemaVersion = w.get("schemaVersion");
-  const createdAt = w.get("createdAt");
   const dots = w.get("dotsPerTable");
   const language = w.get("language");
   return {
-    schemaVersion: typeof schemaVersion === "number" && Number.isInteger(schemaVersion) ? schemaVersion : 0,
+    schemaVersion: Number.isInteger(schemaVersion) ? finiteOr(schemaVersion, 0) : 0,
     title: stringOr(w.get("title"), ""),
     language: isLanguage(language) ? language : DEFAULT_LANGUAGE,
-    createdAt: typeof createdAt === "number" && Number.isFinite(createdAt) ? createdAt : 0,
+    createdAt: finiteOr(w.get("createdAt"), 0),
     activeRoundId: rounds.find((r) => r.id === activeRoundId)?.id ?? null,
     writingOpen: w.get("writingOpen") === true,
     revealed: w.get("revealed") === true,
     timer: readTimer(w.get("timer")),
     dotsPerTable:
-      typeof dots === "number" && Number.isInteger(dots) && dots >= 0 && dots <= MAX_DOTS_PER_TABLE
-        ? dots
-        : DEFAULT_DOTS_PER_TABLE,
+      Number.isInteger(dots) && clampDots(finiteOr(dots, -1)) === dots ? dots : DEFAULT_DOTS_PER_TABLE,
     followUpOf: brandedId<"WorkshopId">(w.get("followUpOf")),
     rounds,
     tables: uniqueById(parts.tables.toArray().map(readTable)),
-    perspectives: uniqueById(parts.perspectives.toArray().map(readPerspective)),
+    perspectives: uniqueById(parts.perspectives.toArray().map(readLabelled<"PerspectiveId">)),
   };
 }
 
@@ -333,13 +314,14 @@ function readRound(value: unknown): Round | null {
   const id = brandedId<"RoundId">(value.get("id"));
   if (id === null) return null;
   const prompts = value.get("prompts");
-  const list = Array.isArray(prompts) ? prompts.map(readPrompt) : [];
+  const list = Array.isArray(prompts) ? prompts.map(readLabelled<"PromptId">) : [];
   return { id, title: stringOr(value.get("title"), ""), prompts: uniqueById(list) };
 }
 
-function readPrompt(value: unknown): Prompt | null {
+/** A plain `{ id, label }` value: a prompt or a perspective. */
+function readLabelled<T extends string>(value: unknown): { id: Brand<string, T>; label: string } | null {
   if (!isRecord(value)) return null;
-  const id = brandedId<"PromptId">(value.id);
+  const id = brandedId<T>(value.id);
   return id === null ? null : { id, label: stringOr(value.label, "") };
 }
 
@@ -349,20 +331,13 @@ function readTable(value: unknown): TableInfo | null {
   return id === null ? null : { id, name: stringOr(value.get("name"), "") };
 }
 
-function readPerspective(value: unknown): Perspective | null {
-  if (!isRecord(value)) return null;
-  const id = brandedId<"PerspectiveId">(value.id);
-  return id === null ? null : { id, label: stringOr(value.label, "") };
-}
-
 /** Normalises any value to one of the three timer shapes; a running end wins over a remainder. */
 function readTimer(value: unknown): Timer {
   if (!isRecord(value)) return IDLE_TIMER;
   const { endsAt, remainingMs } = value;
-  if (typeof endsAt === "number" && Number.isFinite(endsAt)) return { endsAt, remainingMs: null };
-  if (typeof remainingMs === "number" && Number.isFinite(remainingMs)) {
-    return { endsAt: null, remainingMs: Math.max(0, remainingMs) };
-  }
+  if (Number.isFinite(endsAt)) return { endsAt: finiteOr(endsAt, 0), remainingMs: null };
+  if (Number.isFinite(remainingMs))
+    return { endsAt: null, remainingMs: Math.max(0, finiteOr(remainingMs, 0)) };
   return IDLE_TIMER;
 }
 
@@ -380,6 +355,10 @@ function uniqueById<T extends { readonly id: string }>(items: readonly (T | null
 
 function brandedId<T extends string>(value: unknown): Brand<string, T> | null {
   return isId(value) ? (value as Brand<string, T>) : null;
+}
+
+function finiteOr(value: unknown, fallback: number): number {
+  return typeof value === "number" && Number.isFinite(value) ? value : fallback;
 }
 
 function stringOr(value: unknown, fallback: string): string {

@@ -18,15 +18,11 @@ import {
   type TableId,
   type ThemeId,
 } from "../ids.ts";
-import {
-  brandedId,
-  compareIds,
-  isNoteRef,
-  type NoteRef,
-  parseNoteRef,
-  readText,
-  writeText,
-} from "./table.ts";
+import { isNoteRef, type NoteRef, parseNoteRef } from "./table.ts";
+import { brandedId, childMap, compareIds, edit, readText, writeText } from "./values.ts";
+
+// Note refs are defined beside the notes they address; re-exported because themes hold them.
+export { isNoteRef, type NoteRef, noteRef, parseNoteRef } from "./table.ts";
 
 export const INSIGHT_KINDS = ["conclusion", "insight", "action"] as const;
 export type InsightKind = (typeof INSIGHT_KINDS)[number];
@@ -84,11 +80,8 @@ export interface SynthesisParts {
 }
 
 export function synthesisParts(doc: Y.Doc): SynthesisParts {
-  return {
-    themes: doc.getMap<unknown>("themes"),
-    insights: doc.getMap<unknown>("insights"),
-    spotlight: doc.getMap<unknown>("spotlight"),
-  };
+  const themes = doc.getMap<unknown>("themes");
+  return { themes, insights: doc.getMap("insights"), spotlight: doc.getMap("spotlight") };
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -99,14 +92,8 @@ export function createTheme(doc: Y.Doc, input: ThemeInput): ThemeId {
   const id = input.id ?? newId<"ThemeId">();
   if (themes.has(id)) throw new Error(`theme ${id} already exists`);
   const order = input.order ?? Math.max(-1, ...themesFor(doc, input.roundId).map((t) => t.order)) + 1;
-  doc.transact(() => {
-    const theme = new Y.Map<unknown>();
-    themes.set(id, theme);
-    theme.set("roundId", input.roundId);
-    theme.set("title", new Y.Text(input.title));
-    theme.set("order", order);
-    theme.set("notes", new Y.Array<string>());
-  });
+  const fields = { roundId: input.roundId, title: new Y.Text(input.title), order, notes: new Y.Array() };
+  doc.transact(() => themes.set(id, new Y.Map<unknown>(Object.entries(fields))));
   return id;
 }
 
@@ -136,10 +123,7 @@ export function deleteTheme(doc: Y.Doc, themeId: ThemeId): boolean {
   if (!themes.has(themeId)) return false;
   doc.transact(() => {
     themes.delete(themeId);
-    for (const insight of insights.values()) {
-      const ids = insight instanceof Y.Map ? insight.get("themeIds") : null;
-      if (ids instanceof Y.Array) removeAll(ids, themeId);
-    }
+    removeFromChildren(insights, "themeIds", themeId);
   });
   return true;
 }
@@ -153,7 +137,7 @@ export function addNoteToTheme(doc: Y.Doc, themeId: ThemeId, ref: NoteRef, index
   const theme = childMap(themes, themeId);
   if (theme === null || !isNoteRef(ref)) return false;
   doc.transact(() => {
-    removeFromAllThemes(themes, ref);
+    removeFromChildren(themes, "notes", ref);
     const current = theme.get("notes");
     const array = current instanceof Y.Array ? current : new Y.Array<unknown>();
     if (array !== current) theme.set("notes", array);
@@ -165,7 +149,7 @@ export function addNoteToTheme(doc: Y.Doc, themeId: ThemeId, ref: NoteRef, index
 /** Ungroups the note if it shows in this theme (and drops any leftover copies elsewhere). */
 export function removeNoteFromTheme(doc: Y.Doc, themeId: ThemeId, ref: NoteRef): boolean {
   if (themeOfNote(doc, ref) !== themeId) return false;
-  doc.transact(() => removeFromAllThemes(synthesisParts(doc).themes, ref));
+  doc.transact(() => removeFromChildren(synthesisParts(doc).themes, "notes", ref));
   return true;
 }
 
@@ -246,27 +230,11 @@ function visibleRefs(refs: readonly unknown[], themeId: ThemeId, owner: Map<stri
   return [...out];
 }
 
-/** Maps an index among the theme's visible notes to a position in its raw array. */
+/** Maps an index among the theme's visible notes to a position in its stored array. */
 function rawIndex(doc: Y.Doc, themeId: ThemeId, items: readonly unknown[], index?: number): number {
-  if (index === undefined) return items.length;
-  const { owner } = scanThemes(doc);
-  const seen = new Set<unknown>();
-  let visible = 0;
-  for (let i = 0; i < items.length; i++) {
-    const ref = items[i];
-    if (!isNoteRef(ref) || owner.get(ref) !== themeId || seen.has(ref)) continue;
-    if (visible >= index) return i;
-    seen.add(ref);
-    visible++;
-  }
-  return items.length;
-}
-
-function removeFromAllThemes(themes: Y.Map<unknown>, ref: string): void {
-  for (const theme of themes.values()) {
-    const notes = theme instanceof Y.Map ? theme.get("notes") : null;
-    if (notes instanceof Y.Array) removeAll(notes, ref);
-  }
+  // The visible copy of a note is the first in the theme's array, so indexOf finds it.
+  const before = index === undefined ? undefined : readTheme(doc, themeId)?.notes[Math.max(0, index)];
+  return before === undefined ? items.length : items.indexOf(before);
 }
 
 // ---------------------------------------------------------------------------------------------
@@ -276,15 +244,14 @@ export function addInsight(doc: Y.Doc, input: InsightInput): InsightId {
   const { insights } = synthesisParts(doc);
   const id = input.id ?? newId<"InsightId">();
   if (insights.has(id)) throw new Error(`insight ${id} already exists`);
-  doc.transact(() => {
-    const insight = new Y.Map<unknown>();
-    insights.set(id, insight);
-    insight.set("roundId", input.roundId);
-    insight.set("kind", input.kind);
-    insight.set("text", new Y.Text(input.text));
-    insight.set("themeIds", Y.Array.from([...new Set(input.themeIds ?? [])]));
-    insight.set("createdAt", input.createdAt ?? Date.now());
-  });
+  const fields = {
+    roundId: input.roundId,
+    kind: input.kind,
+    text: new Y.Text(input.text),
+    themeIds: Y.Array.from([...new Set(input.themeIds ?? [])]),
+    createdAt: input.createdAt ?? Date.now(),
+  };
+  doc.transact(() => insights.set(id, new Y.Map<unknown>(Object.entries(fields))));
   return id;
 }
 
@@ -378,23 +345,16 @@ export function readSpotlight(doc: Y.Doc): SpotlightTarget | null {
 
 // ---------------------------------------------------------------------------------------------
 
-type YMap = Y.Map<unknown>;
-
-/** Runs `write` in a transaction on the child map; false (writing nothing) when there is none. */
-function edit(doc: Y.Doc, parent: YMap, key: string, write: (map: YMap) => void): boolean {
-  const map = childMap(parent, key);
-  if (map === null) return false;
-  doc.transact(() => write(map));
-  return true;
-}
-
-function childMap(parent: Y.Map<unknown>, key: string): Y.Map<unknown> | null {
-  const value = parent.get(key);
-  return value instanceof Y.Map ? value : null;
-}
-
 /** Deletes every occurrence, from the end so earlier indices stay valid. */
 function removeAll(array: Y.Array<unknown>, value: string): void {
   const items = array.toArray();
   for (let i = items.length - 1; i >= 0; i--) if (items[i] === value) array.delete(i, 1);
+}
+
+/** Removes `value` from the array under `key` in every child map (a note from all themes, …). */
+function removeFromChildren(parent: Y.Map<unknown>, key: string, value: string): void {
+  for (const child of parent.values()) {
+    const array = child instanceof Y.Map ? child.get(key) : null;
+    if (array instanceof Y.Array) removeAll(array, value);
+  }
 }

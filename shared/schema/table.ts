@@ -17,6 +17,7 @@ import {
   type TableId,
   type ThemeId,
 } from "../ids.ts";
+import { brandedId, childMap, compareIds, edit, readText, writeText } from "./values.ts";
 
 export const NOTE_COLORS = ["yellow", "pink", "blue", "green", "orange"] as const;
 export type NoteColor = (typeof NOTE_COLORS)[number];
@@ -93,17 +94,16 @@ export function createNote(doc: Y.Doc, input: NoteInput): NoteId {
   const { notes } = tableParts(doc);
   const id = input.id ?? newId<"NoteId">();
   if (notes.has(id)) throw new Error(`note ${id} already exists`);
-  doc.transact(() => {
-    const note = new Y.Map<unknown>();
-    notes.set(id, note);
-    note.set("roundId", input.roundId);
-    note.set("promptId", input.promptId);
-    note.set("text", new Y.Text(input.text));
-    note.set("color", input.color ?? DEFAULT_NOTE_COLOR);
-    note.set("perspectiveId", input.perspectiveId ?? null);
-    note.set("createdAt", input.createdAt);
-    note.set("hidden", false);
-  });
+  const fields = {
+    roundId: input.roundId,
+    promptId: input.promptId,
+    text: new Y.Text(input.text),
+    color: input.color ?? DEFAULT_NOTE_COLOR,
+    perspectiveId: input.perspectiveId ?? null,
+    createdAt: input.createdAt,
+    hidden: false,
+  };
+  doc.transact(() => notes.set(id, new Y.Map<unknown>(Object.entries(fields))));
   return id;
 }
 
@@ -112,15 +112,12 @@ export function createNote(doc: Y.Doc, input: NoteInput): NoteId {
  * edits made concurrently on other parts of the text merge instead of duplicating it.
  */
 export function setNoteText(doc: Y.Doc, noteId: NoteId, text: string): boolean {
-  const note = noteMap(doc, noteId);
-  if (note === null) return false;
-  doc.transact(() => writeText(note, "text", text));
-  return true;
+  return edit(doc, tableParts(doc).notes, noteId, (note) => writeText(note, "text", text));
 }
 
 /** The live Y.Text, for binding an editor that sends keystrokes rather than whole texts. */
 export function noteText(doc: Y.Doc, noteId: NoteId): Y.Text | null {
-  const text = noteMap(doc, noteId)?.get("text");
+  const text = childMap(tableParts(doc).notes, noteId)?.get("text");
   return text instanceof Y.Text ? text : null;
 }
 
@@ -129,13 +126,10 @@ export function moveNote(
   noteId: NoteId,
   to: { readonly roundId?: RoundId; readonly promptId?: PromptId },
 ): boolean {
-  const note = noteMap(doc, noteId);
-  if (note === null) return false;
-  doc.transact(() => {
+  return edit(doc, tableParts(doc).notes, noteId, (note) => {
     if (to.roundId !== undefined) note.set("roundId", to.roundId);
     if (to.promptId !== undefined) note.set("promptId", to.promptId);
   });
-  return true;
 }
 
 export function setNoteColor(doc: Y.Doc, noteId: NoteId, color: NoteColor): boolean {
@@ -182,16 +176,8 @@ export function allNotes(doc: Y.Doc, filter: NoteFilter = {}): NoteView[] {
   return out.sort((a, b) => a.createdAt - b.createdAt || compareIds(a.id, b.id));
 }
 
-function noteMap(doc: Y.Doc, noteId: NoteId): Y.Map<unknown> | null {
-  const value = tableParts(doc).notes.get(noteId);
-  return value instanceof Y.Map ? value : null;
-}
-
 function setField(doc: Y.Doc, noteId: NoteId, key: string, value: unknown): boolean {
-  const note = noteMap(doc, noteId);
-  if (note === null) return false;
-  doc.transact(() => note.set(key, value));
-  return true;
+  return edit(doc, tableParts(doc).notes, noteId, (note) => note.set(key, value));
 }
 
 /** A note without a readable id, round or prompt cannot be placed anywhere, so it is skipped. */
@@ -242,62 +228,4 @@ export function readVotes(doc: Y.Doc): Votes {
 
 export function votesUsed(votes: Votes): number {
   return Object.values<number>(votes).reduce((sum, n) => sum + n, 0);
-}
-
-// ---------------------------------------------------------------------------------------------
-// Values, shared with synthesis.ts
-
-/** A Y.Text (or, from a junk writer, a plain string) as a string. */
-export function readText(value: unknown): string {
-  if (value instanceof Y.Text) return value.toString();
-  return typeof value === "string" ? value : "";
-}
-
-/** Sets the map's text field to `text`, editing the Y.Text in place (see `replaceText`). */
-export function writeText(map: Y.Map<unknown>, key: string, text: string): void {
-  const current = map.get(key);
-  if (current instanceof Y.Text) replaceText(current, text);
-  else map.set(key, new Y.Text(text));
-}
-
-/**
- * Rewrites a Y.Text to `next` with one delete and one insert between the common prefix and suffix.
- * Call inside a transaction. Never splits a surrogate pair (an emoji), which Yjs would mangle.
- */
-export function replaceText(text: Y.Text, next: string): void {
-  const prev = text.toString();
-  if (prev === next) return;
-  const max = Math.min(prev.length, next.length);
-  let start = 0;
-  while (start < max && prev.charCodeAt(start) === next.charCodeAt(start)) start++;
-  if (start > 0 && isHighSurrogate(prev.charCodeAt(start - 1))) start--;
-  let end = 0;
-  while (
-    end < max - start &&
-    prev.charCodeAt(prev.length - 1 - end) === next.charCodeAt(next.length - 1 - end)
-  ) {
-    end++;
-  }
-  if (end > 0 && isLowSurrogate(prev.charCodeAt(prev.length - end))) end--;
-  const removed = prev.length - start - end;
-  if (removed > 0) text.delete(start, removed);
-  const inserted = next.slice(start, next.length - end);
-  if (inserted.length > 0) text.insert(start, inserted);
-}
-
-function isHighSurrogate(code: number): boolean {
-  return code >= 0xd800 && code <= 0xdbff;
-}
-
-function isLowSurrogate(code: number): boolean {
-  return code >= 0xdc00 && code <= 0xdfff;
-}
-
-/** Code-unit order, not localeCompare: sorting must not depend on the machine's locale. */
-export function compareIds(a: string, b: string): number {
-  return a < b ? -1 : a > b ? 1 : 0;
-}
-
-export function brandedId<T extends string>(value: unknown): Brand<string, T> | null {
-  return isId(value) ? (value as Brand<string, T>) : null;
 }

@@ -12,9 +12,6 @@ import {
   insightsFor,
   isInsightKind,
   linkInsightToTheme,
-  type NoteRef,
-  noteRef,
-  parseNoteRef,
   readSpotlight,
   readTheme,
   removeNoteFromTheme,
@@ -29,6 +26,7 @@ import {
   themesFor,
   unlinkInsightFromTheme,
 } from "../../shared/schema/synthesis.ts";
+import { type NoteRef, noteRef, parseNoteRef } from "../../shared/schema/table.ts";
 
 const R1 = "round-1" as RoundId;
 const R2 = "round-2" as RoundId;

@@ -13,7 +13,6 @@ import {
   noteText,
   readNote,
   readVotes,
-  replaceText,
   setNoteColor,
   setNoteHidden,
   setNotePerspective,
@@ -22,6 +21,7 @@ import {
   tableParts,
   votesUsed,
 } from "../../shared/schema/table.ts";
+import { replaceText } from "../../shared/schema/values.ts";
 
 const R1 = "round-1" as RoundId;
 const R2 = "round-2" as RoundId;
