@@ -31,7 +31,8 @@ export function newId<T extends string>(length = 16): Brand<string, T> {
   const bytes = new Uint8Array(length);
   globalThis.crypto.getRandomValues(bytes);
   let id = "";
-  for (const byte of bytes) id += ALPHABET[byte & 63];
+  // The first character is a letter or digit, so an id never looks like a command-line flag.
+  for (const byte of bytes) id += id === "" ? ALPHABET[byte % 62] : ALPHABET[byte & 63];
   return id as Brand<string, T>;
 }
 

@@ -21,7 +21,13 @@ export function installSecurityHeaders(app: FastifyInstance): void {
   });
 }
 
-/** Tokens travel as `?token=` on the WebSocket; they must never reach a log line. */
+/**
+ * Tokens travel as `?token=` on the WebSocket and join codes in `/join/<code>`: neither may
+ * reach a log line, where anyone reading the logs could use them.
+ */
 export function redactUrl(url: string): string {
-  return url.replace(/([?&](?:token|key)=)[^&#]*/gi, "$1[redacted]").replace(/#.*$/, "");
+  return url
+    .replace(/#.*$/, "")
+    .replace(/([?&](?:token|key|code)=)[^&]*/gi, "$1[redacted]")
+    .replace(/^(\/join\/)[^/?]+/i, "$1[redacted]");
 }

@@ -11,6 +11,8 @@ import { Room } from "./room.ts";
 import type { RelaySocket } from "./socket.ts";
 import { createStats } from "./stats.ts";
 
+const TOUCH_INTERVAL_MS = 60_000;
+
 export interface RelayOptions {
   readonly store: Store;
   readonly log: RelayLog;
@@ -57,6 +59,8 @@ export class Relay {
   private readonly revealDependents = new Map<WorkshopId, Set<Connection>>();
   /** Workshops deleted while this process runs: nothing of theirs is loaded again. */
   private readonly retired = new Set<WorkshopId>();
+  /** When each workshop's last activity was last recorded (for retention), to write it rarely. */
+  private readonly lastTouched = new Map<WorkshopId, number>();
   private shuttingDown = false;
 
   constructor(private readonly options: RelayOptions) {}
@@ -271,6 +275,7 @@ export class Relay {
       const room = new Room(name, ref, stored, {
         persist: async (updates) => {
           await this.options.store.appendUpdates(name, updates);
+          this.touch(ref.workshopId);
           slot.appendedSinceCompaction += updates.length;
           if (slot.appendedSinceCompaction > this.options.compactAfter) {
             slot.appendedSinceCompaction = 0;
@@ -330,6 +335,15 @@ export class Relay {
     // Clients keep their edits and send them again when they reconnect to a fresh load.
     room.destroy(CloseCode.InternalError);
     if (this.slots.get(name) === slot) this.slots.delete(name);
+  }
+
+  private touch(workshopId: WorkshopId): void {
+    const now = Date.now();
+    if (now - (this.lastTouched.get(workshopId) ?? 0) < TOUCH_INTERVAL_MS) return;
+    this.lastTouched.set(workshopId, now);
+    this.options.store.touchWorkshop(workshopId, now).catch((error: unknown) => {
+      if (!this.retired.has(workshopId)) this.options.log.warn({ err: error }, "could not record activity");
+    });
   }
 
   private compactSoon(name: string, ref: DocRef): void {

@@ -122,8 +122,12 @@ export class Room {
       const batch = this.queue.splice(0);
       const replies: { conn: Connection; stateVector: Uint8Array }[] = [];
       for (const { conn, message } of batch) {
-        if (!conn.isOpen) continue;
-        if (message.type === "sync-step1") replies.push({ conn, stateVector: message.stateVector });
+        // Updates that arrived while a writer was connected are kept even if it has closed
+        // since (a shutdown closes sockets first, then waits for this queue). Presence and
+        // sync replies only matter to an open connection.
+        if (message.type === "sync-step2" || message.type === "update") this.handle(conn, message);
+        else if (!conn.isOpen) continue;
+        else if (message.type === "sync-step1") replies.push({ conn, stateVector: message.stateVector });
         else this.handle(conn, message);
       }
       const integrated = this.integrated;

@@ -56,6 +56,20 @@ describe("sync through the relay", () => {
     expect(Y.encodeStateVector(late.doc)).toEqual(Y.encodeStateVector(a.doc));
   });
 
+  it("records a workshop's last activity when notes are written", async () => {
+    const server = await startServer();
+    const workshop = await server.createWorkshop({ tables: 1 });
+    const id = workshop.workshopId as WorkshopId;
+    const created = (await server.app.store.getWorkshop(id))!;
+    const name = docName(tableDoc(id, workshop.tables[0]!.id as TableId));
+    const writer = connectClient(server, name, workshop.facilitatorToken);
+    await writer.synced();
+    writer.doc.getMap("m").set("k", "v");
+    await eventually(async () =>
+      expect((await server.app.store.getWorkshop(id))!.lastActivityAt).toBeGreaterThan(created.createdAt),
+    );
+  });
+
   it("keeps every note across a server restart", async () => {
     let server = await startServer();
     const workshop = await server.createWorkshop({ tables: 1 });
