@@ -1,13 +1,29 @@
-/**
- * A placeholder until the table board and facilitator views land: it says what Samla is
- * and that the server is running, in Swedish and English.
- */
+import { useEffect } from "react";
+import { BoardPage } from "./board/BoardPage.tsx";
+import { LiveRegion } from "./components/LiveRegion.tsx";
+import { useLanguage, useT } from "./i18n/useT.ts";
+import { HomePage } from "./join/HomePage.tsx";
+import { JoinPage } from "./join/JoinPage.tsx";
+import { parseRoute, usePathname } from "./routes.ts";
+
 export function App() {
+  const t = useT();
+  const language = useLanguage();
+  const route = parseRoute(usePathname());
+  useEffect(() => {
+    document.documentElement.lang = language;
+  }, [language]);
+
   return (
-    <main className="placeholder">
-      <h1>Samla</h1>
-      <p lang="sv">Servern är igång. Borden, facilitatorns vy och skärmen kommer snart.</p>
-      <p lang="en">The server is running. The table board, facilitator view and screen are coming soon.</p>
-    </main>
+    <>
+      <a className="skip-link" href="#main">
+        {t("skipToContent")}
+      </a>
+      {route.name === "home" && <HomePage />}
+      {route.name === "join" && <JoinPage code={route.code} />}
+      {route.name === "board" && <BoardPage workshopId={route.workshopId} tableId={route.tableId} />}
+      {route.name === "notFound" && <HomePage />}
+      <LiveRegion />
+    </>
   );
 }

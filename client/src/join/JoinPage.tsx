@@ -1,0 +1,42 @@
+import { useEffect, useState } from "react";
+import { LanguageSwitch } from "../components/LanguageSwitch.tsx";
+import type { StringKey } from "../i18n/strings.ts";
+import { useT } from "../i18n/useT.ts";
+import { boardPath, navigate } from "../routes.ts";
+import { joinTable } from "../session/joinTable.ts";
+import { JoinForm } from "./JoinForm.tsx";
+
+/** `/join/<code>`, what the QR code on the table card opens: joins at once, or says why not. */
+export function JoinPage({ code }: { code: string }) {
+  const t = useT();
+  const [error, setError] = useState<StringKey | null>(null);
+
+  useEffect(() => {
+    let cancelled = false;
+    setError(null);
+    joinTable(code).then((result) => {
+      if (cancelled) return;
+      if (result.ok) navigate(boardPath(result.join.workshopId, result.join.tableId), { replace: true });
+      else setError(result.error);
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [code]);
+
+  return (
+    <div className="page page--narrow">
+      <header className="page-header">
+        <LanguageSwitch />
+      </header>
+      <main id="main">
+        <h1>{t("appName")}</h1>
+        {error === null ? (
+          <p role="status">{t("joining")}</p>
+        ) : (
+          <JoinForm initialCode={code} initialError={error} />
+        )}
+      </main>
+    </div>
+  );
+}

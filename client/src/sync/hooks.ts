@@ -1,0 +1,95 @@
+import { useCallback, useRef, useSyncExternalStore } from "react";
+import type { Awareness } from "y-protocols/awareness";
+import type * as Y from "yjs";
+import type { SyncedDoc, SyncState } from "./syncedDoc.ts";
+
+/** The sync status of a document, re-rendering only when it changes. */
+export function useSyncState(synced: SyncedDoc): SyncState {
+  return useSyncExternalStore(synced.subscribe, synced.getSnapshot);
+}
+
+type Observable = Pick<Y.AbstractType<unknown>, "observeDeep" | "unobserveDeep">;
+
+/**
+ * A value read from a Yjs type (and everything below it), recomputed only when that type
+ * changes and handed to React only when it differs by `isEqual`: a note's card subscribes
+ * to its own note, so typing in one note re-renders only that card.
+ */
+export function useYValue<T>(
+  type: Observable | null,
+  read: () => T,
+  isEqual: (a: T, b: T) => boolean = Object.is,
+): T {
+  const cache = useRef<{ version: number; type: Observable | null; value: T } | null>(null);
+  const version = useRef(0);
+  const readRef = useRef(read);
+  readRef.current = read;
+  const subscribe = useCallback(
+    (onChange: () => void) => {
+      if (type === null) return () => {};
+      const listener = () => {
+        version.current++;
+        onChange();
+      };
+      type.observeDeep(listener);
+      return () => type.unobserveDeep(listener);
+    },
+    [type],
+  );
+  const getSnapshot = (): T => {
+    const cached = cache.current;
+    if (cached !== null && cached.type === type && cached.version === version.current) return cached.value;
+    const next = readRef.current();
+    const value =
+      cached !== null && cached.type === type && isEqual(cached.value, next) ? cached.value : next;
+    cache.current = { version: version.current, type, value };
+    return value;
+  };
+  return useSyncExternalStore(subscribe, getSnapshot);
+}
+
+/** Presence states of everyone on a document, by client id. */
+export function useAwarenessStates(awareness: Awareness): ReadonlyMap<number, Record<string, unknown>> {
+  const cache = useRef<Map<number, Record<string, unknown>> | null>(null);
+  const subscribe = useCallback(
+    (onChange: () => void) => {
+      const listener = () => {
+        cache.current = null;
+        onChange();
+      };
+      awareness.on("change", listener);
+      return () => awareness.off("change", listener);
+    },
+    [awareness],
+  );
+  return useSyncExternalStore(subscribe, () => {
+    cache.current ??= new Map(awareness.getStates() as Map<number, Record<string, unknown>>);
+    return cache.current;
+  });
+}
+
+export function shallowArrayEqual<T>(a: readonly T[], b: readonly T[]): boolean {
+  return a.length === b.length && a.every((item, i) => Object.is(item, b[i]));
+}
+
+/** Equality of plain JSON-like values (readers return fresh objects each time). */
+export function jsonEqual<T>(a: T, b: T): boolean {
+  return JSON.stringify(a) === JSON.stringify(b);
+}
+
+/** Adapts a whole Y.Doc to `useYValue`: any change anywhere in it counts. */
+export function docObservable(doc: Y.Doc): Observable {
+  const listeners = new Map<() => void, () => void>();
+  return {
+    observeDeep(listener) {
+      const onUpdate = () => (listener as () => void)();
+      listeners.set(listener as () => void, onUpdate);
+      doc.on("update", onUpdate);
+    },
+    unobserveDeep(listener) {
+      const onUpdate = listeners.get(listener as () => void);
+      if (onUpdate) doc.off("update", onUpdate);
+      listeners.delete(listener as () => void);
+    },
+  };
+}

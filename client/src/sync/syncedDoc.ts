@@ -1,0 +1,207 @@
+import * as decoding from "lib0/decoding";
+import * as encoding from "lib0/encoding";
+import { IndexeddbPersistence } from "y-indexeddb";
+import { WebsocketProvider } from "y-websocket";
+import * as Y from "yjs";
+import { CloseCode, isFinalClose } from "../../../shared/closeCodes.ts";
+
+export type SyncStatus =
+  /** Not yet reached the server since the page opened. */
+  | "connecting"
+  /** Connected; local changes are on their way to the server's disk. */
+  | "saving"
+  /** Connected; the server has confirmed everything this device wrote. */
+  | "saved"
+  /** No connection: edits are kept on this device (IndexedDB) and sent later. */
+  | "offline"
+  /** The server refused this device for good (4401/4403/4404). */
+  | "refused"
+  /** The workshop was deleted (4410); the local copy has been cleared. */
+  | "gone";
+
+export interface SyncState {
+  readonly status: SyncStatus;
+  /** The local copy (IndexedDB) has been read, so the board can show without the network. */
+  readonly localLoaded: boolean;
+  /** The first exchange with the server completed at least once. */
+  readonly serverSynced: boolean;
+  readonly closeCode: number | null;
+}
+
+export interface SyncedDocOptions {
+  /** `ws(s)://host/sync`, the provider's server URL. */
+  readonly serverUrl: string;
+  readonly name: string;
+  readonly token: string;
+  /** Keep a copy in IndexedDB (a tablet's own documents); not for read-only views of others. */
+  readonly keepLocal: boolean;
+}
+
+const MESSAGE_SYNC = 0;
+const SYNC_STEP_2 = 1;
+/** Quiet time after typing before asking the server to confirm, so a burst needs one round trip. */
+const CONFIRM_DELAY_MS = 250;
+
+/**
+ * One Yjs document kept in sync with the relay (stock y-websocket provider), with an optional
+ * IndexedDB copy, and a status a person can trust.
+ *
+ * "Saved" is earned, not assumed: the relay answers a sync step 1 only after every update
+ * it received before it is on disk, so after local edits we send one and wait for the answer.
+ */
+export class SyncedDoc {
+  readonly doc = new Y.Doc();
+  readonly provider: WebsocketProvider;
+  private readonly local: IndexeddbPersistence | null;
+  private state: SyncState;
+  private readonly listeners = new Set<() => void>();
+  /** Local edits so far, and how many of them the server has confirmed. */
+  private localVersion = 0;
+  private confirmedVersion = 0;
+  private confirmRequestedFor = -1;
+  private confirmTimer: ReturnType<typeof setTimeout> | null = null;
+  private connected = false;
+  private destroyed = false;
+
+  constructor(options: SyncedDocOptions) {
+    this.state = {
+      status: "connecting",
+      localLoaded: !options.keepLocal,
+      serverSynced: false,
+      closeCode: null,
+    };
+    this.local = options.keepLocal ? new IndexeddbPersistence(`samla:${options.name}`, this.doc) : null;
+    this.local?.whenSynced.then(() => this.update({ localLoaded: true }));
+    // Everything in the local copy may be news to the server: confirm it after the first sync.
+    if (this.local) this.localVersion = 1;
+
+    this.provider = new WebsocketProvider(options.serverUrl, options.name, this.doc, {
+      params: { token: options.token },
+      maxBackoffTime: 5_000,
+    });
+    this.watchStep2Replies();
+    this.provider.on("status", ({ status }) => {
+      this.connected = status === "connected";
+      if (!this.connected) this.confirmRequestedFor = -1;
+      this.refresh();
+    });
+    this.provider.on("sync", (synced: boolean) => {
+      if (synced) this.update({ serverSynced: true });
+      this.refresh();
+      if (synced) this.requestConfirmation();
+    });
+    this.provider.on("closed", ({ code }) => this.onFinalClose(code));
+    this.doc.on("update", (_update: Uint8Array, origin: unknown) => {
+      if (origin === this.provider || origin === this.local) return;
+      this.localVersion++;
+      this.refresh();
+      this.scheduleConfirmation();
+    });
+    if (typeof window !== "undefined") {
+      window.addEventListener("online", this.onNetworkChange);
+      window.addEventListener("offline", this.onNetworkChange);
+    }
+  }
+
+  get awareness() {
+    return this.provider.awareness;
+  }
+
+  subscribe = (listener: () => void): (() => void) => {
+    this.listeners.add(listener);
+    return () => this.listeners.delete(listener);
+  };
+
+  getSnapshot = (): SyncState => this.state;
+
+  destroy(): void {
+    if (this.destroyed) return;
+    this.destroyed = true;
+    if (this.confirmTimer) clearTimeout(this.confirmTimer);
+    if (typeof window !== "undefined") {
+      window.removeEventListener("online", this.onNetworkChange);
+      window.removeEventListener("offline", this.onNetworkChange);
+    }
+    this.provider.destroy();
+    void this.local?.destroy();
+    this.doc.destroy();
+  }
+
+  private readonly onNetworkChange = (): void => this.refresh();
+
+  /** Notices each sync step 2 from the server: the answer to our request for confirmation. */
+  private watchStep2Replies(): void {
+    const original = this.provider.messageHandlers[MESSAGE_SYNC];
+    if (original === undefined) return;
+    this.provider.messageHandlers[MESSAGE_SYNC] = (encoder, decoder, provider, emitSynced, type) => {
+      const step = decoding.readVarUint(decoding.clone(decoder));
+      original(encoder, decoder, provider, emitSynced, type);
+      if (step === SYNC_STEP_2 && this.confirmRequestedFor >= 0) {
+        this.confirmedVersion = Math.max(this.confirmedVersion, this.confirmRequestedFor);
+        this.confirmRequestedFor = -1;
+        this.refresh();
+        // Edits made while we waited need a confirmation of their own.
+        if (this.localVersion > this.confirmedVersion) this.scheduleConfirmation();
+      }
+    };
+  }
+
+  private scheduleConfirmation(): void {
+    if (this.confirmTimer) clearTimeout(this.confirmTimer);
+    this.confirmTimer = setTimeout(() => {
+      this.confirmTimer = null;
+      this.requestConfirmation();
+    }, CONFIRM_DELAY_MS);
+  }
+
+  private requestConfirmation(): void {
+    const ws = this.provider.ws;
+    if (!this.connected || !this.provider.synced || ws === null || ws.readyState !== WebSocket.OPEN) return;
+    if (this.localVersion <= this.confirmedVersion || this.confirmRequestedFor >= 0) return;
+    this.confirmRequestedFor = this.localVersion;
+    const encoder = encoding.createEncoder();
+    encoding.writeVarUint(encoder, MESSAGE_SYNC);
+    encoding.writeVarUint(encoder, 0);
+    encoding.writeVarUint8Array(encoder, Y.encodeStateVector(this.doc));
+    ws.send(encoding.toUint8Array(encoder));
+  }
+
+  private async onFinalClose(code: number): Promise<void> {
+    if (!isFinalClose(code)) return;
+    if (code === CloseCode.Gone) {
+      // The workshop is gone for good: so is this device's copy of it.
+      await this.local?.clearData();
+      this.update({ status: "gone", closeCode: code });
+      return;
+    }
+    this.update({ status: "refused", closeCode: code });
+  }
+
+  private refresh(): void {
+    if (this.state.status === "refused" || this.state.status === "gone") return;
+    const online = typeof navigator === "undefined" || navigator.onLine;
+    let status: SyncStatus;
+    if (this.connected && online && this.provider.synced) {
+      status = this.localVersion > this.confirmedVersion ? "saving" : "saved";
+    } else if (!this.state.serverSynced && online && this.provider.wsUnsuccessfulReconnects === 0) {
+      status = "connecting";
+    } else {
+      status = "offline";
+    }
+    this.update({ status });
+  }
+
+  private update(patch: Partial<SyncState>): void {
+    const next = { ...this.state, ...patch };
+    if (
+      next.status === this.state.status &&
+      next.localLoaded === this.state.localLoaded &&
+      next.serverSynced === this.state.serverSynced &&
+      next.closeCode === this.state.closeCode
+    ) {
+      return;
+    }
+    this.state = next;
+    for (const listener of this.listeners) listener();
+  }
+}
