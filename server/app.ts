@@ -2,10 +2,17 @@ import path from "node:path";
 import { fileURLToPath } from "node:url";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import fastifyWebsocket from "@fastify/websocket";
-import Fastify, { type FastifyInstance, type FastifyServerOptions } from "fastify";
+import Fastify, {
+  type FastifyError,
+  type FastifyInstance,
+  type FastifyReply,
+  type FastifyRequest,
+  type FastifyServerOptions,
+} from "fastify";
+import { ErrorCode } from "../shared/api.ts";
 import type { Config } from "./config.ts";
-import { installErrorHandlers } from "./http/errors.ts";
-import { installSecurityHeaders, redactUrl } from "./http/security.ts";
+import { errorBody, installErrorHandlers } from "./http/errors.ts";
+import { installSecurityHeaders, redactUrl, setSecurityHeaders } from "./http/security.ts";
 import { Relay } from "./relay/relay.ts";
 import { clientRoutes } from "./routes/client.ts";
 import { healthRoutes } from "./routes/health.ts";
@@ -36,6 +43,20 @@ export interface AppOptions {
 const DEFAULT_CLIENT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/client");
 const API_BODY_LIMIT = 64 * 1024;
 
+/** Malformed URLs and over-long path parameters get our error shape, not Fastify's own. */
+function sendFrameworkError(error: FastifyError, _request: FastifyRequest, reply: FastifyReply): void {
+  const tooLong = error.code === "FST_ERR_MAX_PARAM_LENGTH";
+  setSecurityHeaders(reply);
+  void reply
+    .status(tooLong ? 414 : 400)
+    .send(
+      errorBody(
+        ErrorCode.InvalidParams,
+        tooLong ? "A part of the URL is too long." : "The URL is malformed.",
+      ),
+    );
+}
+
 /** Builds the whole app (API, relay, web app) without listening, so tests can start it on port 0. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
@@ -52,6 +73,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
       customOptions: { removeAdditional: false, coerceTypes: false, useDefaults: false, allErrors: false },
     },
     forceCloseConnections: true,
+    frameworkErrors: sendFrameworkError,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const store = options.store ?? openSqliteStore({ dataDir: config.dataDir });

@@ -37,7 +37,7 @@ export function loadConfig(env: Env = process.env): Config {
     );
   }
   const port = integer(env, "PORT", 8080, 0, 65_535);
-  const host = nonEmpty(env.HOST) ? env.HOST : "0.0.0.0";
+  const host = nonEmpty(env.HOST) ? env.HOST.trim() : "0.0.0.0";
   return {
     port,
     host,
@@ -82,6 +82,17 @@ function publicUrl(raw: string | undefined, port: number): string {
   }
   if (url.protocol !== "http:" && url.protocol !== "https:") {
     throw new ConfigError(`PUBLIC_URL must start with http:// or https://, got ${JSON.stringify(raw)}`);
+  }
+  // Links are `${PUBLIC_URL}/join/<code>`: a query or fragment would swallow the path, and
+  // credentials would be printed on every join card. (Not echoed: it may hold a password.)
+  if (
+    url.username !== "" ||
+    url.password !== "" ||
+    url.search !== "" ||
+    url.hash !== "" ||
+    /[?#]/.test(raw)
+  ) {
+    throw new ConfigError("PUBLIC_URL must be a base URL without credentials, query or fragment");
   }
   return url.toString().replace(/\/+$/, "");
 }

@@ -20,7 +20,8 @@ export function newJoinCode(): string {
 
 /** Upper case, without spaces and dashes; `null` if what remains cannot be a join code. */
 export function normalizeJoinCode(input: string): string | null {
-  const code = input.replace(/[\s-]/g, "").toUpperCase();
+  // Only ASCII letters are upper-cased: `toUpperCase` would turn "ß" into "SS" and "ſ" into "S".
+  const code = input.replace(/[\s-]/g, "").replace(/[a-z]/g, (char) => char.toUpperCase());
   if (code.length !== JOIN_CODE_LENGTH) return null;
   for (const char of code) if (!JOIN_CODE_ALPHABET.includes(char)) return null;
   return code;

@@ -39,7 +39,8 @@ export function installErrorHandlers(app: FastifyInstance): void {
       const code = error.validationContext === "body" ? ErrorCode.InvalidBody : ErrorCode.InvalidParams;
       return reply.status(400).send(errorBody(code, error.message));
     }
-    const known = error.code ? FASTIFY_CODES[error.code] : undefined;
+    const known =
+      error.code && Object.hasOwn(FASTIFY_CODES, error.code) ? FASTIFY_CODES[error.code] : undefined;
     if (known) return reply.status(known.status).send(errorBody(known.code, error.message));
     // A JSON syntax error from the body parser.
     if (error.statusCode === 400 && error instanceof SyntaxError) {

@@ -80,6 +80,8 @@ export function encodeAwareness(update: Uint8Array): Uint8Array {
   return encoding.toUint8Array(encoder);
 }
 
+const MAX_CLIENT_ID = 0xffff_ffff;
+
 export interface AwarenessEntry {
   readonly clientId: number;
   readonly clock: number;
@@ -96,6 +98,10 @@ export function decodeAwarenessUpdate(update: Uint8Array): AwarenessEntry[] {
     for (let i = 0; i < count; i++) {
       const clientId = decoding.readVarUint(decoder);
       const clock = decoding.readVarUint(decoder);
+      // Yjs client ids are 32-bit; a larger one would lose precision as a JS number.
+      if (clientId > MAX_CLIENT_ID || clock > Number.MAX_SAFE_INTEGER) {
+        throw new ProtocolError("awareness client id out of range");
+      }
       const state = decoding.readVarString(decoder);
       entries.push({ clientId, clock, state });
     }

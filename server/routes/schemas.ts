@@ -2,13 +2,16 @@ import { Type } from "@sinclair/typebox";
 import { ID_PATTERN_SOURCE } from "../../shared/ids.ts";
 import { LANGUAGES } from "../../shared/schema/language.ts";
 
-/** Visible text: at least one non-space character, and no control characters but tab. */
-const text = (maxLength: number) =>
-  Type.String({
-    minLength: 1,
-    maxLength,
-    pattern: "^[^\\u0000-\\u0008\\u000A-\\u001F\\u007F]*\\S[^\\u0000-\\u0008\\u000A-\\u001F\\u007F]*$",
-  });
+/**
+ * Visible text: no control characters but tab (C0, DEL, C1, line and paragraph separators), and
+ * at least one character that is neither space nor control nor invisible format (zero-width…).
+ * Every character is checked by the repetition; the look-ahead only finds a visible one. (A bare
+ * `\S` between two classes let one control character through, since `\S` matches controls.)
+ * Ajv compiles patterns with the `u` flag, so `\p{…}` works; both parts run in linear time.
+ */
+const TEXT_PATTERN = "^(?=[^]*?[^\\s\\p{Cc}\\p{Cf}])(?:\\t|[^\\p{Cc}\\u2028\\u2029])*$";
+
+const text = (maxLength: number) => Type.String({ minLength: 1, maxLength, pattern: TEXT_PATTERN });
 
 export const Id = Type.String({ pattern: ID_PATTERN_SOURCE });
 

@@ -9,6 +9,9 @@ import { CreateWorkshopBody, WorkshopParams } from "./schemas.ts";
 
 /** Create and delete workshops. */
 export const workshopRoutes: FastifyPluginAsyncTypebox = async (app) => {
+  // The API speaks JSON only. Fastify also parses text/plain by default, a content type any web page
+  // may send cross-origin without a preflight; refuse it with 415 instead (this plugin's scope only).
+  app.removeContentTypeParser("text/plain");
   app.post("/api/workshops", { schema: { body: CreateWorkshopBody } }, async (request, reply) => {
     const created = await createWorkshop(app.store, app.config.publicUrl, request.body);
     request.log.info({ workshop: created.workshopId, tables: created.tables.length }, "workshop created");
@@ -21,6 +24,10 @@ export const workshopRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // First stop every socket and write of the workshop, then remove it from the store.
     await app.relay.retireWorkshop(workshopId);
     if (!(await app.store.deleteWorkshop(workshopId, Date.now()))) {
+      // A concurrent delete won the race (possible once the store does real I/O): it is gone.
+      if (await app.store.isDeleted(workshopId)) {
+        throw new ApiError(410, ErrorCode.WorkshopGone, "This workshop was deleted.");
+      }
       throw new ApiError(404, ErrorCode.WorkshopNotFound, "There is no such workshop.");
     }
     request.log.info({ workshop: workshopId }, "workshop deleted");
