@@ -1,4 +1,4 @@
-import { useId } from "react";
+import { useEffect, useId, useRef } from "react";
 import * as Y from "yjs";
 import type { NoteId, PerspectiveId } from "../../../shared/ids.ts";
 import type { Perspective } from "../../../shared/schema/meta.ts";
@@ -36,10 +36,13 @@ interface NoteCardProps {
   /** Devices (other than this one) editing this note right now. */
   readonly editors: readonly string[];
   readonly onEditing: (noteId: NoteId | null) => void;
+  /** Called after this device deleted the note, so focus can move somewhere sensible. */
+  readonly onDeleted: () => void;
 }
 
 /** One sticky note: its text, colour, perspective and delete, touch-sized. */
-export function NoteCard({ doc, noteId, label, canWrite, perspectives, editors, onEditing }: NoteCardProps) {
+export function NoteCard(props: NoteCardProps) {
+  const { doc, noteId, label, canWrite, perspectives, editors, onEditing, onDeleted } = props;
   const t = useT();
   const noteMap = tableParts(doc).notes.get(noteId);
   // Subscribed to this note only: typing elsewhere does not re-render this card.
@@ -81,6 +84,7 @@ export function NoteCard({ doc, noteId, label, canWrite, perspectives, editors, 
           perspectiveId={note.perspectiveId}
           perspectives={perspectives}
           t={t}
+          onDeleted={onDeleted}
         />
       )}
       {!canWrite && note.perspectiveId !== null && (
@@ -97,13 +101,19 @@ interface NoteOptionsProps {
   readonly perspectiveId: PerspectiveId | null;
   readonly perspectives: readonly Perspective[];
   readonly t: Translate;
+  readonly onDeleted: () => void;
 }
 
-function NoteOptions({ doc, noteId, color, perspectiveId, perspectives, t }: NoteOptionsProps) {
+function NoteOptions({ doc, noteId, color, perspectiveId, perspectives, t, onDeleted }: NoteOptionsProps) {
   const groupName = useId();
   const selectId = useId();
   const confirming = useAppStore((state) => state.confirmingDelete === noteId);
   const confirmDelete = useAppStore((state) => state.confirmDelete);
+  // The button that was pressed is replaced: keep keyboard focus on the question that replaced it.
+  const confirmButton = useRef<HTMLButtonElement>(null);
+  useEffect(() => {
+    if (confirming) confirmButton.current?.focus();
+  }, [confirming]);
   return (
     <div className="note__options">
       <fieldset className="note__colors">
@@ -150,7 +160,16 @@ function NoteOptions({ doc, noteId, color, perspectiveId, perspectives, t }: Not
       )}
       {confirming ? (
         <span className="note__confirm">
-          <button type="button" className="button button--danger" onClick={() => deleteNote(doc, noteId)}>
+          <button
+            ref={confirmButton}
+            type="button"
+            className="button button--danger"
+            onClick={() => {
+              confirmDelete(null);
+              deleteNote(doc, noteId);
+              onDeleted();
+            }}
+          >
             {t("confirmDelete")}
           </button>
           <button type="button" className="button" onClick={() => confirmDelete(null)}>

@@ -1,4 +1,4 @@
-import { useId } from "react";
+import { useId, useRef } from "react";
 import type * as Y from "yjs";
 import type { NoteId, PromptId, RoundId } from "../../../shared/ids.ts";
 import type { Perspective } from "../../../shared/schema/meta.ts";
@@ -25,6 +25,7 @@ export function PromptColumn(props: PromptColumnProps) {
   const t = useT();
   const headingId = useId();
   const focusNote = useAppStore((state) => state.focusNote);
+  const addButton = useRef<HTMLButtonElement>(null);
   // Only the list of ids: a card re-renders itself when its own note changes.
   const noteIds = useYValue(
     tableParts(doc).notes,
@@ -41,6 +42,7 @@ export function PromptColumn(props: PromptColumnProps) {
     <section className="prompt-column" aria-labelledby={headingId}>
       <h3 id={headingId}>{prompt}</h3>
       <button
+        ref={addButton}
         type="button"
         className="button button--primary button--add"
         onClick={addNote}
@@ -64,6 +66,7 @@ export function PromptColumn(props: PromptColumnProps) {
               perspectives={props.perspectives}
               editors={props.editorsByNote.get(noteId) ?? []}
               onEditing={props.onEditing}
+              onDeleted={() => addButton.current?.focus()}
             />
           ))}
         </ul>
