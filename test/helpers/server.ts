@@ -42,6 +42,8 @@ export interface StartOptions {
   /** Reuse a data directory (restarts); otherwise a fresh temporary one, removed afterwards. */
   readonly dataDir?: string;
   readonly env?: Record<string, string>;
+  /** The built web app to serve (browser tests: `dist/client`); null (default) serves a placeholder. */
+  readonly clientRoot?: string | null;
 }
 
 /**
@@ -56,7 +58,7 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     publicUrl: "http://samla.test",
     unloadGraceMs: Number(options.env?.UNLOAD_GRACE_MS ?? 50),
   };
-  const app = await buildApp({ config, clientRoot: null, logger: false });
+  const app = await buildApp({ config, clientRoot: options.clientRoot ?? null, logger: false });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   if (address === null || typeof address === "string") throw new Error("server has no port");
