@@ -3,13 +3,20 @@
 // Never caches the API or the sync socket, and never anything from another origin.
 const CACHE = "samla-shell-v1";
 
+// On a tablet's first visit the page and its scripts load before this worker controls
+// anything, so the worker fetches them itself: the page, and every asset the page names.
+async function cacheShell() {
+  const cache = await caches.open(CACHE);
+  const response = await fetch("/", { cache: "no-cache" });
+  if (!response.ok) return;
+  const html = await response.clone().text();
+  await cache.put("/", response);
+  const assets = [...html.matchAll(/(?:src|href)="(\/[^"]+)"/g)].map((match) => match[1]);
+  await cache.addAll([...new Set(assets)]);
+}
+
 self.addEventListener("install", (event) => {
-  event.waitUntil(
-    caches
-      .open(CACHE)
-      .then((cache) => cache.add("/"))
-      .then(() => self.skipWaiting()),
-  );
+  event.waitUntil(cacheShell().then(() => self.skipWaiting()));
 });
 
 self.addEventListener("activate", (event) => {
