@@ -23,6 +23,9 @@ export interface ClientOptions {
   readonly connect?: boolean;
 }
 
+// Each provider in Node adds a process "exit" listener; tests open dozens at once.
+process.setMaxListeners(Math.max(process.getMaxListeners(), 200));
+
 /**
  * A stock y-websocket `WebsocketProvider` (the one tablets use), with `ws` as its WebSocket,
  * on one document of a test server. Destroyed when the test finishes.
