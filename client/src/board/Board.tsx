@@ -75,7 +75,7 @@ export function Board({ docs, join }: { docs: BoardDocs; join: Join }) {
           <>
             <h2 className="round-title">
               <span className="round-title__label">{t("roundLabel")}: </span>
-              {round.title}
+              <span lang={meta.language}>{round.title}</span>
             </h2>
             <div className="prompt-columns">
               {round.prompts.map((prompt) => (
@@ -85,6 +85,7 @@ export function Board({ docs, join }: { docs: BoardDocs; join: Join }) {
                   roundId={round.id}
                   promptId={prompt.id}
                   prompt={prompt.label}
+                  contentLanguage={meta.language}
                   canWrite={canWrite}
                   perspectives={meta.perspectives}
                   editorsByNote={editorsByNote}

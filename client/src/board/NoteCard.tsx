@@ -31,6 +31,7 @@ interface NoteCardProps {
   readonly doc: Y.Doc;
   readonly noteId: NoteId;
   readonly label: string;
+  readonly contentLanguage: string;
   readonly canWrite: boolean;
   readonly perspectives: readonly Perspective[];
   /** Devices (other than this one) editing this note right now. */
@@ -42,7 +43,8 @@ interface NoteCardProps {
 
 /** One sticky note: its text, colour, perspective and delete, touch-sized. */
 export function NoteCard(props: NoteCardProps) {
-  const { doc, noteId, label, canWrite, perspectives, editors, onEditing, onDeleted } = props;
+  const { doc, noteId, label, contentLanguage, canWrite, perspectives, editors, onEditing, onDeleted } =
+    props;
   const t = useT();
   const noteMap = tableParts(doc).notes.get(noteId);
   // Subscribed to this note only: typing elsewhere does not re-render this card.
@@ -57,6 +59,7 @@ export function NoteCard(props: NoteCardProps) {
       <NoteText
         text={text}
         label={label}
+        lang={contentLanguage}
         readOnly={!canWrite}
         autoFocus={focusNoteId === noteId}
         onFocus={() => {

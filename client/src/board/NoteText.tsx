@@ -9,6 +9,7 @@ const TYPING = Symbol("typing");
 interface NoteTextProps {
   readonly text: Y.Text;
   readonly label: string;
+  readonly lang: string;
   readonly readOnly: boolean;
   readonly autoFocus: boolean;
   readonly onFocus: () => void;
@@ -19,7 +20,7 @@ interface NoteTextProps {
  * A textarea bound to a note's Y.Text. Uncontrolled on purpose: remote edits are written
  * straight into the element with the caret moved along, so typing never jumps.
  */
-export function NoteText({ text, label, readOnly, autoFocus, onFocus, onBlur }: NoteTextProps) {
+export function NoteText({ text, label, lang, readOnly, autoFocus, onFocus, onBlur }: NoteTextProps) {
   const ref = useRef<HTMLTextAreaElement>(null);
 
   useEffect(() => {
@@ -51,6 +52,7 @@ export function NoteText({ text, label, readOnly, autoFocus, onFocus, onBlur }: 
       ref={ref}
       className="note__text"
       aria-label={label}
+      lang={lang}
       readOnly={readOnly}
       rows={3}
       maxLength={2000}

@@ -13,6 +13,8 @@ interface PromptColumnProps {
   readonly roundId: RoundId;
   readonly promptId: PromptId;
   readonly prompt: string;
+  /** The workshop's language: its own text is marked with it when the interface speaks another. */
+  readonly contentLanguage: string;
   readonly canWrite: boolean;
   readonly perspectives: readonly Perspective[];
   readonly editorsByNote: ReadonlyMap<NoteId, readonly string[]>;
@@ -40,7 +42,9 @@ export function PromptColumn(props: PromptColumnProps) {
 
   return (
     <section className="prompt-column" aria-labelledby={headingId}>
-      <h3 id={headingId}>{prompt}</h3>
+      <h3 id={headingId} lang={props.contentLanguage}>
+        {prompt}
+      </h3>
       <button
         ref={addButton}
         type="button"
@@ -62,6 +66,7 @@ export function PromptColumn(props: PromptColumnProps) {
               doc={doc}
               noteId={noteId}
               label={t("noteLabel", { n: index + 1, prompt })}
+              contentLanguage={props.contentLanguage}
               canWrite={canWrite}
               perspectives={props.perspectives}
               editors={props.editorsByNote.get(noteId) ?? []}
