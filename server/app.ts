@@ -18,6 +18,7 @@ import { clientRoutes } from "./routes/client.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { joinRoutes } from "./routes/join.ts";
 import { syncRoutes } from "./routes/sync.ts";
+import { tableRoutes } from "./routes/tables.ts";
 import { workshopRoutes } from "./routes/workshops.ts";
 import { openSqliteStore } from "./store/sqlite.ts";
 import type { Store } from "./store/store.ts";
@@ -93,12 +94,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     await store.close();
   });
 
+  // The API speaks JSON only. Fastify also parses text/plain by default, a content type any
+  // web page can send cross-site without a preflight: refuse it everywhere (415).
+  app.removeContentTypeParser("text/plain");
   installSecurityHeaders(app);
   installErrorHandlers(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: config.maxMessageBytes } });
   await app.register(healthRoutes);
   await app.register(workshopRoutes);
   await app.register(joinRoutes);
+  await app.register(tableRoutes);
   await app.register(syncRoutes);
   await app.register(clientRoutes, {
     root: options.clientRoot === undefined ? DEFAULT_CLIENT_ROOT : options.clientRoot,

@@ -58,3 +58,13 @@ export interface JoinResponse {
   readonly tableId: TableId;
   readonly token: string;
 }
+
+/** `GET /api/workshops/:id/tables` (facilitator): for reprinting join cards. */
+export interface TablesResponse {
+  readonly tables: readonly TableLink[];
+}
+
+/** `POST /api/workshops/:id/tables` (facilitator): a table added during the day. */
+export interface AddTableRequest {
+  readonly name: string;
+}

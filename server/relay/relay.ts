@@ -1,3 +1,4 @@
+import type * as Y from "yjs";
 import { CloseCode } from "../../shared/closeCodes.ts";
 import { type DocRef, docName, metaDoc } from "../../shared/docNames.ts";
 import type { WorkshopId } from "../../shared/ids.ts";
@@ -129,6 +130,21 @@ export class Relay {
       slot.room.destroy(CloseCode.Gone);
     }
     await Promise.all(rooms.map((room) => room.settled()));
+  }
+
+  /**
+   * Changes a document on the server's own behalf, loading it if needed: the change is
+   * stored and reaches every connected client like any other update.
+   */
+  async changeDoc(ref: DocRef, edit: (doc: Y.Doc) => void): Promise<void> {
+    if (this.retired.has(ref.workshopId)) throw new Error(`workshop ${ref.workshopId} was deleted`);
+    const name = docName(ref);
+    const { slot, room } = await this.acquire(name, ref);
+    try {
+      await room.change(edit);
+    } finally {
+      this.release(name, slot);
+    }
   }
 
   /** Graceful shutdown: refuse new sockets, close open ones with `code`, finish every write. */

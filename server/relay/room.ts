@@ -25,6 +25,15 @@ export interface RoomOptions {
   readonly onFailure: (error: unknown) => void;
 }
 
+type QueueEntry =
+  | { readonly kind: "message"; readonly conn: Connection; readonly message: ClientMessage }
+  | {
+      readonly kind: "change";
+      readonly edit: (doc: Y.Doc) => void;
+      readonly resolve: () => void;
+      readonly reject: (error: unknown) => void;
+    };
+
 interface Integrated {
   readonly update: Uint8Array;
   readonly origin: Connection | null;
@@ -41,7 +50,7 @@ export class Room {
   readonly doc = new Y.Doc({ gc: true });
   readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly connections = new Set<Connection>();
-  private readonly queue: { conn: Connection; message: ClientMessage }[] = [];
+  private readonly queue: QueueEntry[] = [];
   private draining: Promise<void> | null = null;
   private integrated: Integrated[] = [];
   private destroyed = false;
@@ -82,7 +91,23 @@ export class Room {
 
   enqueue(conn: Connection, message: ClientMessage): void {
     if (this.destroyed) return;
-    this.queue.push({ conn, message });
+    this.queue.push({ kind: "message", conn, message });
+    this.startDraining();
+  }
+
+  /**
+   * A change made by the server itself (adding a table, importing): applied in turn with
+   * clients' messages, stored, then relayed to everyone. Resolves once it is on disk.
+   */
+  change(edit: (doc: Y.Doc) => void): Promise<void> {
+    if (this.destroyed) return Promise.reject(new Error(`document ${this.name} is closed`));
+    return new Promise((resolve, reject) => {
+      this.queue.push({ kind: "change", edit, resolve, reject });
+      this.startDraining();
+    });
+  }
+
+  private startDraining(): void {
     this.draining ??= this.drain().finally(() => {
       this.draining = null;
     });
@@ -97,7 +122,9 @@ export class Room {
   destroy(code: CloseCode | null): void {
     if (this.destroyed) return;
     this.destroyed = true;
-    this.queue.length = 0;
+    for (const entry of this.queue.splice(0)) {
+      if (entry.kind === "change") entry.reject(new Error(`document ${this.name} was closed`));
+    }
     for (const conn of [...this.connections]) {
       if (code !== null) conn.close(code);
     }
@@ -121,7 +148,13 @@ export class Room {
     while (this.queue.length > 0 && !this.destroyed) {
       const batch = this.queue.splice(0);
       const replies: { conn: Connection; stateVector: Uint8Array }[] = [];
-      for (const { conn, message } of batch) {
+      const changes: Extract<QueueEntry, { kind: "change" }>[] = [];
+      for (const entry of batch) {
+        if (entry.kind === "change") {
+          changes.push(entry);
+          continue;
+        }
+        const { conn, message } = entry;
         // Updates that arrived while a writer was connected are kept even if it has closed
         // since (a shutdown closes sockets first, then waits for this queue). Presence and
         // sync replies only matter to an open connection.
@@ -130,18 +163,34 @@ export class Room {
         else if (message.type === "sync-step1") replies.push({ conn, stateVector: message.stateVector });
         else this.handle(conn, message);
       }
+      const failed = new Map<(typeof changes)[number], unknown>();
+      for (const change of changes) {
+        try {
+          Y.transact(this.doc, () => change.edit(this.doc), null);
+        } catch (error) {
+          failed.set(change, error);
+        }
+      }
       const integrated = this.integrated;
       this.integrated = [];
       if (integrated.length > 0) {
         try {
           await this.options.persist(integrated.map((entry) => entry.update));
         } catch (error) {
+          for (const change of changes) change.reject(error);
           this.options.onFailure(error);
           return;
         }
-        if (this.destroyed) return;
+        if (this.destroyed) {
+          for (const change of changes) change.reject(new Error(`document ${this.name} was closed`));
+          return;
+        }
         this.options.stats.updatesStored += integrated.length;
         for (const { update, origin } of integrated) this.broadcast(encodeUpdate(update), origin);
+      }
+      for (const change of changes) {
+        if (failed.has(change)) change.reject(failed.get(change));
+        else change.resolve();
       }
       for (const { conn, stateVector } of replies) this.replyToStep1(conn, stateVector);
     }

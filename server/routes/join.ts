@@ -8,9 +8,6 @@ import { JoinBody } from "./schemas.ts";
 
 /** A tablet exchanges a table's join code for a token of its own. */
 export const joinRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // The API speaks JSON only. Fastify also parses text/plain by default, a content type any web page
-  // may send cross-origin without a preflight; refuse it with 415 instead (this plugin's scope only).
-  app.removeContentTypeParser("text/plain");
   app.post("/api/join", { schema: { body: JoinBody } }, async (request) => {
     const code = normalizeJoinCode(request.body.code);
     const table = code === null ? null : await app.store.findJoinCode(code);

@@ -48,3 +48,5 @@ export const JoinBody = Type.Object(
 );
 
 export const WorkshopParams = Type.Object({ id: Id }, { additionalProperties: false });
+
+export const AddTableBody = Type.Object({ name: text(80) }, { additionalProperties: false });

@@ -9,9 +9,6 @@ import { CreateWorkshopBody, WorkshopParams } from "./schemas.ts";
 
 /** Create and delete workshops. */
 export const workshopRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  // The API speaks JSON only. Fastify also parses text/plain by default, a content type any web page
-  // may send cross-origin without a preflight; refuse it with 415 instead (this plugin's scope only).
-  app.removeContentTypeParser("text/plain");
   app.post("/api/workshops", { schema: { body: CreateWorkshopBody } }, async (request, reply) => {
     const created = await createWorkshop(app.store, app.config.publicUrl, request.body);
     request.log.info({ workshop: created.workshopId, tables: created.tables.length }, "workshop created");
