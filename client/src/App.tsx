@@ -1,10 +1,19 @@
-import { useEffect } from "react";
+import { lazy, Suspense, useEffect } from "react";
 import { BoardPage } from "./board/BoardPage.tsx";
 import { LiveRegion } from "./components/LiveRegion.tsx";
 import { useLanguage, useT } from "./i18n/useT.ts";
 import { HomePage } from "./join/HomePage.tsx";
 import { JoinPage } from "./join/JoinPage.tsx";
 import { parseRoute, usePathname } from "./routes.ts";
+
+// The facilitator's and the screen's views load only where they are used: a tablet never
+// downloads them (its budget is 150 KB of JavaScript, gzipped).
+const SetupPage = lazy(() => import("./setup/SetupPage.tsx").then((m) => ({ default: m.SetupPage })));
+const CardsPage = lazy(() => import("./cards/CardsPage.tsx").then((m) => ({ default: m.CardsPage })));
+const FacilitatorPage = lazy(() =>
+  import("./facilitator/FacilitatorPage.tsx").then((m) => ({ default: m.FacilitatorPage })),
+);
+const ScreenPage = lazy(() => import("./screen/ScreenPage.tsx").then((m) => ({ default: m.ScreenPage })));
 
 export function App() {
   const t = useT();
@@ -22,6 +31,12 @@ export function App() {
       {route.name === "home" && <HomePage />}
       {route.name === "join" && <JoinPage code={route.code} />}
       {route.name === "board" && <BoardPage workshopId={route.workshopId} tableId={route.tableId} />}
+      <Suspense fallback={null}>
+        {route.name === "setup" && <SetupPage />}
+        {route.name === "facilitate" && <FacilitatorPage workshopId={route.workshopId} />}
+        {route.name === "screen" && <ScreenPage workshopId={route.workshopId} />}
+        {route.name === "cards" && <CardsPage workshopId={route.workshopId} />}
+      </Suspense>
       {route.name === "notFound" && <HomePage />}
       <LiveRegion />
     </>

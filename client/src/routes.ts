@@ -3,9 +3,16 @@ import { isId, type TableId, type WorkshopId } from "../../shared/ids.ts";
 
 export type Route =
   | { readonly name: "home" }
+  | { readonly name: "setup" }
   | { readonly name: "join"; readonly code: string }
   | { readonly name: "board"; readonly workshopId: WorkshopId; readonly tableId: TableId }
+  | { readonly name: "facilitate"; readonly workshopId: WorkshopId }
+  | { readonly name: "screen"; readonly workshopId: WorkshopId }
+  | { readonly name: "cards"; readonly workshopId: WorkshopId }
   | { readonly name: "notFound" };
+
+/** Workshop pages that take a key (facilitator, screen, cards), by their last path segment. */
+const WORKSHOP_PAGES = { facilitate: "facilitate", screen: "screen", cards: "cards" } as const;
 
 /** The app's routes, from a pathname. Ids are checked here so pages get branded ids. */
 export function parseRoute(pathname: string): Route {
@@ -18,11 +25,19 @@ export function parseRoute(pathname: string): Route {
   if (first === "w" && parts.length === 4 && isId(second) && third === "table" && isId(fourth)) {
     return { name: "board", workshopId: second as WorkshopId, tableId: fourth as TableId };
   }
+  if (first === "new" && parts.length === 1) return { name: "setup" };
+  if (first === "w" && parts.length === 3 && isId(second) && third !== undefined && third in WORKSHOP_PAGES) {
+    return { name: WORKSHOP_PAGES[third as keyof typeof WORKSHOP_PAGES], workshopId: second as WorkshopId };
+  }
   return { name: "notFound" };
 }
 
 export function boardPath(workshopId: WorkshopId, tableId: TableId): string {
   return `/w/${workshopId}/table/${tableId}`;
+}
+
+export function workshopPath(workshopId: WorkshopId, page: keyof typeof WORKSHOP_PAGES): string {
+  return `/w/${workshopId}/${page}`;
 }
 
 const NAVIGATE = "samla:navigate";

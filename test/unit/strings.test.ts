@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { format, STRINGS, type StringKey } from "../../client/src/i18n/strings.ts";
+import { AREAS, format, STRINGS, type StringKey } from "../../client/src/i18n/strings.ts";
 
 const placeholders = (text: string) => [...text.matchAll(/\{(\w+)\}/g)].map((match) => match[1]).sort();
 
@@ -10,6 +10,16 @@ describe("strings", () => {
     expect(STRINGS.sv[key].trim()).not.toBe("");
     expect(STRINGS.en[key].trim()).not.toBe("");
     expect(placeholders(STRINGS.en[key])).toEqual(placeholders(STRINGS.sv[key]));
+  });
+
+  it("defines every key in one area only", () => {
+    const seen = new Map<string, string>();
+    for (const [area, strings] of Object.entries(AREAS)) {
+      for (const key of Object.keys(strings)) {
+        expect(seen.get(key), `"${key}" is in both ${seen.get(key)} and ${area}`).toBeUndefined();
+        seen.set(key, area);
+      }
+    }
   });
 
   it("fills placeholders and leaves unknown ones visible", () => {

@@ -1,11 +1,15 @@
 import type { Language } from "../../../shared/schema/language.ts";
+import { facilitatorEn, facilitatorSv } from "./facilitator.ts";
+import { screenEn, screenSv } from "./screen.ts";
+import { setupEn, setupSv } from "./setup.ts";
 
 /**
- * Every string the web app shows, in Swedish and English. Components take text only from
- * here (through `useT`), so a missing translation is a type error, not a blank button.
+ * Every string the web app shows, in Swedish and English: the common and table-board ones
+ * here, each other area in its own file beside this one, merged below. Components take text
+ * only from `STRINGS` (through `useT`), so a missing translation is a type error.
  * `{name}` placeholders are filled by `format`.
  */
-const sv = {
+export const boardSv = {
   appName: "Samla",
   skipToContent: "Hoppa till innehållet",
   languageLabel: "Språk",
@@ -75,10 +79,7 @@ const sv = {
   announceRound: "Ny runda: {round}",
 } as const;
 
-export type StringKey = keyof typeof sv;
-export type Strings = Readonly<Record<StringKey, string>>;
-
-const en: Strings = {
+export const boardEn: Readonly<Record<keyof typeof boardSv, string>> = {
   appName: "Samla",
   skipToContent: "Skip to content",
   languageLabel: "Language",
@@ -148,6 +149,19 @@ const en: Strings = {
   announceWritingOpen: "Writing is open.",
   announceRound: "New round: {round}",
 };
+
+/** Each area's strings, for the test that no key is defined twice. */
+export const AREAS = {
+  board: boardSv,
+  setup: setupSv,
+  facilitator: facilitatorSv,
+  screen: screenSv,
+} as const;
+
+const sv = { ...boardSv, ...setupSv, ...facilitatorSv, ...screenSv };
+export type StringKey = keyof typeof sv;
+export type Strings = Readonly<Record<StringKey, string>>;
+const en: Strings = { ...boardEn, ...setupEn, ...facilitatorEn, ...screenEn };
 
 export const STRINGS: Readonly<Record<Language, Strings>> = { sv, en };
 
