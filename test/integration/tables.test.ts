@@ -37,7 +37,10 @@ describe("tables of a workshop", () => {
     expect(added.name).toBe("Bord 7 (sent)");
     expect(added.joinUrl).toBe(`http://samla.test/join/${added.joinCode}`);
     await eventually(() =>
-      expect(readMeta(consoleMeta.doc).tables.map((table) => table.name)).toEqual(["Bord 1", "Bord 7 (sent)"]),
+      expect(readMeta(consoleMeta.doc).tables.map((table) => table.name)).toEqual([
+        "Bord 1",
+        "Bord 7 (sent)",
+      ]),
     );
     const joined = await server.join(added.joinCode);
     expect(joined.tableId).toBe(added.id);
