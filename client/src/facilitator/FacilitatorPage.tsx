@@ -1,12 +1,103 @@
+import { useEffect, useState } from "react";
+import type { TablesResponse } from "../../../shared/api.ts";
 import type { WorkshopId } from "../../../shared/ids.ts";
+import { api } from "../api.ts";
+import { LanguageSwitch } from "../components/LanguageSwitch.tsx";
+import { SyncStatus } from "../components/SyncStatus.tsx";
 import { useT } from "../i18n/useT.ts";
+import { workshopPath } from "../routes.ts";
+import { takeKey } from "../session/keys.ts";
+import { useAppStore } from "../store/index.ts";
+import { useTableDocs, useWorkshopConnection } from "../sync/useWorkshop.ts";
+import type { WorkshopConnection } from "../sync/workshopConnection.ts";
+import { useMetaState } from "../workshop/hooks.ts";
+import { Controls } from "./Controls.tsx";
+import { Synthesis } from "./Synthesis.tsx";
+import { TablesOverview } from "./TablesOverview.tsx";
+import "./facilitator.css";
 
-/** Being built: see the issue. */
-export function FacilitatorPage(_props: { workshopId: WorkshopId }) {
+type KeyCheck = "checking" | "missing" | "valid" | "wrong" | "gone";
+
+/**
+ * `/w/<id>/facilitate`: the console. The key is checked with the server before anything
+ * opens, so a table's token or no key at all never shows controls that would do nothing.
+ */
+export function FacilitatorPage({ workshopId }: { workshopId: WorkshopId }) {
   const t = useT();
+  const [key] = useState(() => takeKey("facilitator", workshopId));
+  const [check, setCheck] = useState<KeyCheck>(key === null ? "missing" : "checking");
+
+  useEffect(() => {
+    if (key === null) return;
+    let cancelled = false;
+    api<TablesResponse>("GET", `/api/workshops/${workshopId}/tables`, { token: key }).then((result) => {
+      if (cancelled) return;
+      if (result.ok) setCheck("valid");
+      else setCheck(result.status === 410 || result.status === 404 ? "gone" : "wrong");
+    });
+    return () => {
+      cancelled = true;
+    };
+  }, [key, workshopId]);
+
+  if (check !== "valid" || key === null) {
+    const message = {
+      checking: "checkingKey",
+      missing: "needsKey",
+      wrong: "wrongKey",
+      gone: "keyGone",
+    } as const;
+    return (
+      <div className="page page--narrow">
+        <main id="main">
+          <h1>{t("consoleHeading")}</h1>
+          <p role={check === "checking" ? "status" : "alert"}>{t(message[check as keyof typeof message])}</p>
+        </main>
+      </div>
+    );
+  }
+  return <Console workshopId={workshopId} facilitatorKey={key} />;
+}
+
+function Console({ workshopId, facilitatorKey }: { workshopId: WorkshopId; facilitatorKey: string }) {
+  const connection = useWorkshopConnection(workshopId, facilitatorKey, true);
+  if (connection === null) return null;
+  return <ConsoleView workshopId={workshopId} connection={connection} />;
+}
+
+function ConsoleView({ workshopId, connection }: { workshopId: WorkshopId; connection: WorkshopConnection }) {
+  const t = useT();
+  const meta = useMetaState(connection.meta);
+  const tables = useTableDocs(connection);
+  const setWorkshopLanguage = useAppStore((state) => state.setWorkshopLanguage);
+  useEffect(() => {
+    setWorkshopLanguage(meta.schemaVersion > 0 ? meta.language : null);
+    document.title = meta.title ? `${meta.title} – Samla` : "Samla";
+  }, [meta.schemaVersion, meta.language, meta.title, setWorkshopLanguage]);
+
   return (
-    <main id="main" className="page">
-      <h1>{t("facilitatorTitle")}</h1>
-    </main>
+    <div className="page console">
+      <header className="console-header">
+        <div>
+          <p className="console-header__kicker">{t("consoleHeading")}</p>
+          <h1 lang={meta.language}>{meta.title}</h1>
+        </div>
+        <nav className="console-header__links" aria-label={t("consoleHeading")}>
+          <a className="button" href={workshopPath(workshopId, "screen")} target="_blank" rel="noopener">
+            {t("openScreen")}
+          </a>
+          <a className="button" href={workshopPath(workshopId, "cards")}>
+            {t("openCards")}
+          </a>
+          <SyncStatus synced={connection.synthesis} />
+          <LanguageSwitch />
+        </nav>
+      </header>
+      <main id="main" className="console-main">
+        <Controls meta={meta} metaDoc={connection.meta.doc} />
+        <TablesOverview meta={meta} tables={tables} />
+        <Synthesis meta={meta} connection={connection} tables={tables} />
+      </main>
+    </div>
   );
 }

@@ -23,15 +23,8 @@ export class WorkshopConnection {
   private destroyed = false;
 
   constructor(private readonly options: WorkshopConnectionOptions) {
-    const open = (name: string) =>
-      new SyncedDoc({
-        serverUrl: options.serverUrl,
-        name,
-        token: options.token,
-        keepLocal: options.keepLocal,
-      });
-    this.meta = open(docName(metaDoc(options.workshopId)));
-    this.synthesis = open(docName(synthesisDoc(options.workshopId)));
+    this.meta = this.open(docName(metaDoc(options.workshopId)));
+    this.synthesis = this.open(docName(synthesisDoc(options.workshopId)));
     metaParts(this.meta.doc).tables.observeDeep(this.followTables);
     this.followTables();
   }
@@ -57,22 +50,21 @@ export class WorkshopConnection {
     this.synthesis.destroy();
   }
 
+  private open(name: string): SyncedDoc {
+    const { serverUrl, token, keepLocal } = this.options;
+    const doc = new SyncedDoc({ serverUrl, name, token, keepLocal });
+    // The console and the screen are not devices at a table: they publish no presence.
+    doc.awareness.setLocalState(null);
+    return doc;
+  }
+
   private readonly followTables = (): void => {
     if (this.destroyed) return;
     const ids = readMeta(this.meta.doc).tables.map((table) => table.id);
     if (ids.length === this.tableDocs.size && ids.every((id) => this.tableDocs.has(id))) return;
     const next = new Map<TableId, SyncedDoc>();
     for (const id of ids) {
-      next.set(
-        id,
-        this.tableDocs.get(id) ??
-          new SyncedDoc({
-            serverUrl: this.options.serverUrl,
-            name: docName(tableDoc(this.options.workshopId, id)),
-            token: this.options.token,
-            keepLocal: this.options.keepLocal,
-          }),
-      );
+      next.set(id, this.tableDocs.get(id) ?? this.open(docName(tableDoc(this.options.workshopId, id))));
     }
     this.tableDocs = next;
     for (const listener of this.listeners) listener();
