@@ -1,0 +1,153 @@
+/**
+ * The facilitator's console in real Chromium against a real server (issue 4): who gets it, the
+ * synthesis filling live from two tables, a theme built by keyboard only, the controls reaching
+ * the tablets, and axe.
+ */
+import type { Browser, Page } from "playwright-core";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import * as Y from "yjs";
+import { format } from "../../client/src/i18n/strings.ts";
+import { docName, synthesisDoc } from "../../shared/docNames.ts";
+import { allThemes } from "../../shared/schema/synthesis.ts";
+import { connectClient } from "../helpers/client.ts";
+import {
+  addNote,
+  boardSetup,
+  browserAvailable,
+  expectAccessible,
+  joinByLink,
+  launchBrowser,
+  openTablet,
+  serverTableDoc,
+  sv,
+} from "./harness.ts";
+
+const CONSOLE_VIEWPORT = { width: 1440, height: 900 } as const;
+
+/** Presses Tab until the focused element has the accessible name `name`: keyboard only. */
+async function tabTo(page: Page, name: string, maxPresses = 120): Promise<void> {
+  for (let i = 0; i < maxPresses; i++) {
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => {
+      const element = document.activeElement;
+      if (!(element instanceof HTMLElement)) return "";
+      const labelled = element.getAttribute("aria-label");
+      if (labelled) return labelled;
+      const label = element.id
+        ? document.querySelector(`label[for="${element.id}"]`)
+        : element.closest("label");
+      return (label?.textContent ?? element.textContent ?? "").trim();
+    });
+    if (focused === name) return;
+  }
+  throw new Error(`Tab never reached "${name}"`);
+}
+
+describe.skipIf(!browserAvailable)("facilitator console in Chromium", () => {
+  let browser: Browser;
+  beforeAll(async () => {
+    browser = await launchBrowser();
+  });
+  afterAll(async () => {
+    await browser?.close();
+  });
+
+  it("gives no facilitator powers without the key, with a table's token, or with the screen's key", async () => {
+    const { server, workshop } = await boardSetup();
+    const tableToken = (await server.join(workshop.tables[0]!.joinCode)).token;
+    const cases = [
+      ["", sv.needsKey],
+      [`#key=${tableToken}`, sv.wrongKey],
+      [`#key=${workshop.screenToken}`, sv.wrongKey],
+    ] as const;
+    for (const [fragment, message] of cases) {
+      const visitor = await openTablet(browser, server, { viewport: CONSOLE_VIEWPORT });
+      await visitor.page.goto(`${server.url}/w/${workshop.workshopId}/facilitate${fragment}`);
+      await visitor.page.getByText(message).waitFor();
+      expect(await visitor.page.getByRole("button", { name: sv.closeWriting }).count()).toBe(0);
+      expect(visitor.page.url()).not.toContain("#key=");
+      await expectAccessible(visitor.page, `console refused (${fragment || "no key"})`);
+    }
+  });
+
+  it("shows both tables' notes live, and gathers one of each into a theme by keyboard only", async () => {
+    const { server, workshop, prompts } = await boardSetup({ perspectives: ["Socialtjänst", "Polis"] });
+    const [today] = prompts;
+    const [table1, table2] = workshop.tables;
+    const facilitator = await openTablet(browser, server, { viewport: CONSOLE_VIEWPORT });
+    await facilitator.page.goto(workshop.facilitatorUrl.replace("http://samla.test", server.url));
+    await facilitator.page
+      .getByRole("heading", { level: 2, name: new RegExp(sv.synthesisHeading) })
+      .waitFor();
+    expect(facilitator.page.url()).not.toContain("#key=");
+
+    const one = await openTablet(browser, server);
+    const two = await openTablet(browser, server);
+    await joinByLink(one.page, server, table1!.joinCode);
+    await joinByLink(two.page, server, table2!.joinCode);
+    const first = "Stuprör mellan förvaltningarna";
+    const second = "Ingen gemensam lägesbild";
+    await addNote(one.page, today, first);
+    await addNote(two.page, today, second);
+
+    const synthesis = facilitator.page.getByRole("region", { name: new RegExp(sv.synthesisHeading) });
+    await expect.poll(() => synthesis.getByText(first, { exact: true }).count(), { timeout: 2_000 }).toBe(1);
+    await expect.poll(() => synthesis.getByText(second, { exact: true }).count(), { timeout: 2_000 }).toBe(1);
+    await expect
+      .poll(() => synthesis.getByText(`${table2!.name}`, { exact: true }).count())
+      .toBeGreaterThan(0);
+
+    // Keyboard only: select both notes, make a theme of them, name it.
+    await facilitator.page.locator("body").focus();
+    await tabTo(facilitator.page, format(sv.selectNote, { text: first }));
+    await facilitator.page.keyboard.press("Space");
+    await tabTo(facilitator.page, format(sv.selectNote, { text: second }));
+    await facilitator.page.keyboard.press("Space");
+    await tabTo(facilitator.page, sv.newThemeFromSelected);
+    await facilitator.page.keyboard.press("Enter");
+    await tabTo(facilitator.page, sv.themeTitleLabel);
+    await facilitator.page.keyboard.type("Ett gemensamt språk");
+
+    const probe = connectClient(
+      server,
+      docName(synthesisDoc(workshop.workshopId)),
+      workshop.facilitatorToken,
+    );
+    await probe.synced();
+    await expect
+      .poll(() => allThemes(probe.doc).map((theme) => [theme.title, theme.notes.length]))
+      .toEqual([["Ett gemensamt språk", 2]]);
+    const [theme] = allThemes(probe.doc);
+    const tablesInTheme = new Set(theme!.notes.map((ref) => ref.split("/")[0]));
+    expect(tablesInTheme).toEqual(new Set([table1!.id, table2!.id]));
+    await expectAccessible(facilitator.page, "console with notes and a theme");
+  });
+
+  it("closes writing, starts the timer and hides a note from the console; the tablets follow", async () => {
+    const { server, workshop, prompts } = await boardSetup();
+    const [today] = prompts;
+    const table = workshop.tables[0]!;
+    const tablet = await openTablet(browser, server);
+    await joinByLink(tablet.page, server, table.joinCode);
+    await addNote(tablet.page, today, "Det här ska inte synas");
+
+    const facilitator = await openTablet(browser, server, { viewport: CONSOLE_VIEWPORT });
+    await facilitator.page.goto(workshop.facilitatorUrl.replace("http://samla.test", server.url));
+    await facilitator.page.getByRole("button", { name: sv.timerStart }).click();
+    await expect.poll(() => tablet.page.getByRole("timer").count()).toBe(1);
+    await facilitator.page.getByRole("button", { name: sv.closeWriting }).click();
+    await tablet.page.getByText(sv.writingClosed).waitFor();
+
+    await facilitator.page
+      .getByRole("button", { name: format(sv.hideNoteLabel, { text: "Det här ska inte synas" }) })
+      .click();
+    const stored = await serverTableDoc(server, workshop, table.id);
+    await expect
+      .poll(() => {
+        const notes = stored.doc.getMap("notes");
+        const [note] = [...notes.values()];
+        return note instanceof Y.Map ? note.get("hidden") : undefined;
+      })
+      .toBe(true);
+  });
+});
