@@ -14,6 +14,7 @@ import type { Config } from "./config.ts";
 import { errorBody, installErrorHandlers } from "./http/errors.ts";
 import { installSecurityHeaders, redactUrl, setSecurityHeaders } from "./http/security.ts";
 import { Relay } from "./relay/relay.ts";
+import { archiveRoutes } from "./routes/archive.ts";
 import { clientRoutes } from "./routes/client.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { joinRoutes } from "./routes/join.ts";
@@ -22,6 +23,7 @@ import { tableRoutes } from "./routes/tables.ts";
 import { workshopRoutes } from "./routes/workshops.ts";
 import { openSqliteStore } from "./store/sqlite.ts";
 import type { Store } from "./store/store.ts";
+import { scheduleRetention } from "./workshops/retention.ts";
 
 declare module "fastify" {
   interface FastifyInstance {
@@ -89,7 +91,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   app.decorate("config", config);
   app.decorate("store", store);
   app.decorate("relay", relay);
+  const stopRetention =
+    config.retentionDays === null ? null : scheduleRetention(store, relay, config.retentionDays, app.log);
   app.addHook("onClose", async () => {
+    stopRetention?.();
     await relay.close(1001);
     await store.close();
   });
@@ -104,6 +109,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(workshopRoutes);
   await app.register(joinRoutes);
   await app.register(tableRoutes);
+  await app.register(archiveRoutes);
   await app.register(syncRoutes);
   await app.register(clientRoutes, {
     root: options.clientRoot === undefined ? DEFAULT_CLIENT_ROOT : options.clientRoot,

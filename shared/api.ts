@@ -1,3 +1,4 @@
+import type { Archive } from "./archive.ts";
 import type { TableId, WorkshopId } from "./ids.ts";
 import type { Language } from "./schema/language.ts";
 
@@ -14,6 +15,10 @@ export const ErrorCode = {
   UnknownJoinCode: "UNKNOWN_JOIN_CODE",
   Unauthorized: "UNAUTHORIZED",
   Forbidden: "FORBIDDEN",
+  /** An archive that is damaged, tampered with or not an archive (the message says what and where). */
+  InvalidArchive: "INVALID_ARCHIVE",
+  /** A Samla archive of a format or schema version this server cannot read. */
+  UnsupportedArchive: "UNSUPPORTED_ARCHIVE",
   Internal: "INTERNAL",
 } as const;
 export type ErrorCode = (typeof ErrorCode)[keyof typeof ErrorCode];
@@ -68,3 +73,21 @@ export interface TablesResponse {
 export interface AddTableRequest {
   readonly name: string;
 }
+
+/** `GET /api/workshops/:id` (facilitator): the workshop's record and when retention deletes it. */
+export interface WorkshopInfo {
+  readonly workshopId: WorkshopId;
+  readonly createdAt: number;
+  readonly lastActivityAt: number;
+  /** The host's RETENTION_DAYS, or null when workshops are kept until deleted. */
+  readonly retentionDays: number | null;
+  /** When the workshop is deleted for good unless used before then (ms), or null. */
+  readonly deleteAfter: number | null;
+}
+
+/** `GET /api/workshops/:id/export.json` (facilitator): the archive (shared/archive.ts, docs/archive.md). */
+export type ExportArchiveResponse = Archive;
+
+/** `POST /api/workshops/import`: the body is an archive; the answer, a new workshop's codes and keys. */
+export type ImportWorkshopRequest = Archive;
+export type ImportWorkshopResponse = CreateWorkshopResponse;

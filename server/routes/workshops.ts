@@ -1,10 +1,11 @@
 import type { FastifyPluginAsyncTypebox } from "@fastify/type-provider-typebox";
-import { ErrorCode } from "../../shared/api.ts";
+import { ErrorCode, type WorkshopInfo } from "../../shared/api.ts";
 import type { WorkshopId } from "../../shared/ids.ts";
 import { Role } from "../../shared/permissions.ts";
 import { requireRole } from "../http/auth.ts";
 import { ApiError } from "../http/errors.ts";
 import { createWorkshop } from "../workshops/createWorkshop.ts";
+import { purgeAt } from "../workshops/retention.ts";
 import { CreateWorkshopBody, WorkshopParams } from "./schemas.ts";
 
 /** Create and delete workshops. */
@@ -13,6 +14,21 @@ export const workshopRoutes: FastifyPluginAsyncTypebox = async (app) => {
     const created = await createWorkshop(app.store, app.config.publicUrl, request.body);
     request.log.info({ workshop: created.workshopId, tables: created.tables.length }, "workshop created");
     return reply.status(201).send(created);
+  });
+
+  app.get("/api/workshops/:id", { schema: { params: WorkshopParams } }, async (request) => {
+    const workshopId = request.params.id as WorkshopId;
+    await requireRole(app.store, request, workshopId, [Role.Facilitator]);
+    const record = await app.store.getWorkshop(workshopId);
+    if (record === null) throw new ApiError(404, ErrorCode.WorkshopNotFound, "There is no such workshop.");
+    const info: WorkshopInfo = {
+      workshopId,
+      createdAt: record.createdAt,
+      lastActivityAt: record.lastActivityAt,
+      retentionDays: app.config.retentionDays,
+      deleteAfter: purgeAt(record.lastActivityAt, app.config.retentionDays),
+    };
+    return info;
   });
 
   app.delete("/api/workshops/:id", { schema: { params: WorkshopParams } }, async (request, reply) => {

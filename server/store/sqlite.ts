@@ -180,6 +180,11 @@ export class SqliteStore implements Store {
     return { workshopId: row.workshop_id as WorkshopId, tableId: row.table_id as TableId };
   }
 
+  async listInactiveWorkshops(before: number): Promise<WorkshopId[]> {
+    this.#open();
+    return this.#stmt.selectInactive.all(before) as WorkshopId[];
+  }
+
   async touchWorkshop(id: WorkshopId, at: number): Promise<void> {
     this.#open();
     this.#stmt.touchWorkshop.run(at, id);
@@ -270,6 +275,11 @@ function prepareStatements(db: Database.Database) {
     selectWorkshop: db.prepare<[string], WorkshopRow>(
       "SELECT id, created_at, last_activity_at FROM workshops WHERE id = ?",
     ),
+    selectInactive: db
+      .prepare<[number], string>(
+        "SELECT id FROM workshops WHERE last_activity_at < ? ORDER BY last_activity_at",
+      )
+      .pluck(),
     touchWorkshop: db.prepare<[number, string]>(
       // max(): a late, out-of-order touch never moves activity back in time.
       "UPDATE workshops SET last_activity_at = max(last_activity_at, ?) WHERE id = ?",

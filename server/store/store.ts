@@ -34,6 +34,8 @@ export interface Store {
   addTable(workshopId: WorkshopId, table: TableRecord): Promise<void>;
   /** The table a (normalised) join code belongs to. */
   findJoinCode(code: string): Promise<{ workshopId: WorkshopId; tableId: TableId } | null>;
+  /** Workshops whose last activity is before `before` (ms), oldest first: for retention. */
+  listInactiveWorkshops(before: number): Promise<WorkshopId[]>;
   /** Records that something happened in a workshop (for retention). */
   touchWorkshop(id: WorkshopId, at: number): Promise<void>;
   /**

@@ -150,4 +150,23 @@ describe.skipIf(!browserAvailable)("facilitator console in Chromium", () => {
       })
       .toBe(true);
   });
+
+  it("deletes the workshop for good from the console; an open tablet learns it ended", async () => {
+    const { server, workshop, prompts } = await boardSetup();
+    const tablet = await openTablet(browser, server);
+    await joinByLink(tablet.page, server, workshop.tables[0]!.joinCode);
+    await addNote(tablet.page, prompts[0], "Snart borta");
+
+    const facilitator = await openTablet(browser, server, { viewport: CONSOLE_VIEWPORT });
+    await facilitator.page.goto(workshop.facilitatorUrl.replace("http://samla.test", server.url));
+    await facilitator.page.getByRole("button", { name: sv.deleteWorkshop }).click();
+    // The confirmation takes the focus: a keyboard user lands on the question, not on nothing.
+    const confirm = facilitator.page.getByRole("button", { name: sv.deleteWorkshopConfirm });
+    await expect.poll(() => confirm.evaluate((element) => element === document.activeElement)).toBe(true);
+    await expectAccessible(facilitator.page, "console asking to delete the workshop");
+    await confirm.click();
+    await facilitator.page.getByText(sv.workshopDeleted).waitFor();
+    await tablet.page.getByText(sv.workshopEnded).waitFor();
+    expect(await server.app.store.isDeleted(workshop.workshopId)).toBe(true);
+  });
 });

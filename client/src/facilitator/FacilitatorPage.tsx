@@ -1,12 +1,12 @@
 import { useEffect, useState } from "react";
-import type { TablesResponse } from "../../../shared/api.ts";
+import type { WorkshopInfo } from "../../../shared/api.ts";
 import type { WorkshopId } from "../../../shared/ids.ts";
 import { api } from "../api.ts";
 import { LanguageSwitch } from "../components/LanguageSwitch.tsx";
 import { SyncStatus } from "../components/SyncStatus.tsx";
 import { useT } from "../i18n/useT.ts";
 import { workshopPath } from "../routes.ts";
-import { takeKey } from "../session/keys.ts";
+import { forgetKey, takeKey } from "../session/keys.ts";
 import { useAppStore } from "../store/index.ts";
 import { useTableDocs, useWorkshopConnection } from "../sync/useWorkshop.ts";
 import type { WorkshopConnection } from "../sync/workshopConnection.ts";
@@ -14,9 +14,19 @@ import { useMetaState } from "../workshop/hooks.ts";
 import { Controls } from "./Controls.tsx";
 import { Synthesis } from "./Synthesis.tsx";
 import { TablesOverview } from "./TablesOverview.tsx";
+import { WorkshopAdmin } from "./WorkshopAdmin.tsx";
 import "./facilitator.css";
 
-type KeyCheck = "checking" | "missing" | "valid" | "wrong" | "gone";
+type KeyCheck = "checking" | "missing" | "valid" | "wrong" | "gone" | "deleted";
+
+const MESSAGES = {
+  checking: "checkingKey",
+  missing: "needsKey",
+  wrong: "wrongKey",
+  gone: "keyGone",
+  deleted: "workshopDeleted",
+  valid: "checkingKey",
+} as const;
 
 /**
  * `/w/<id>/facilitate`: the console. The key is checked with the server before anything
@@ -26,46 +36,58 @@ export function FacilitatorPage({ workshopId }: { workshopId: WorkshopId }) {
   const t = useT();
   const [key] = useState(() => takeKey("facilitator", workshopId));
   const [check, setCheck] = useState<KeyCheck>(key === null ? "missing" : "checking");
+  const [info, setInfo] = useState<WorkshopInfo | null>(null);
 
   useEffect(() => {
     if (key === null) return;
     let cancelled = false;
-    api<TablesResponse>("GET", `/api/workshops/${workshopId}/tables`, { token: key }).then((result) => {
+    api<WorkshopInfo>("GET", `/api/workshops/${workshopId}`, { token: key }).then((result) => {
       if (cancelled) return;
-      if (result.ok) setCheck("valid");
-      else setCheck(result.status === 410 || result.status === 404 ? "gone" : "wrong");
+      if (result.ok) {
+        setInfo(result.body);
+        setCheck("valid");
+      } else {
+        setCheck(result.status === 410 || result.status === 404 ? "gone" : "wrong");
+      }
     });
     return () => {
       cancelled = true;
     };
   }, [key, workshopId]);
 
-  if (check !== "valid" || key === null) {
-    const message = {
-      checking: "checkingKey",
-      missing: "needsKey",
-      wrong: "wrongKey",
-      gone: "keyGone",
-    } as const;
+  if (check !== "valid" || key === null || info === null) {
     return (
       <div className="page page--narrow">
         <main id="main">
           <h1>{t("consoleHeading")}</h1>
-          <p role={check === "checking" ? "status" : "alert"}>{t(message[check as keyof typeof message])}</p>
+          <p role={check === "checking" ? "status" : "alert"}>{t(MESSAGES[check])}</p>
         </main>
       </div>
     );
   }
-  return <Console workshopId={workshopId} facilitatorKey={key} />;
+  const onDeleted = () => {
+    forgetKey("facilitator", workshopId);
+    forgetKey("screen", workshopId);
+    setCheck("deleted");
+  };
+  return <Console workshopId={workshopId} facilitatorKey={key} info={info} onDeleted={onDeleted} />;
 }
 
-function Console({ workshopId, facilitatorKey }: { workshopId: WorkshopId; facilitatorKey: string }) {
-  const connection = useWorkshopConnection(workshopId, facilitatorKey, true);
+interface ConsoleProps {
+  readonly workshopId: WorkshopId;
+  readonly facilitatorKey: string;
+  readonly info: WorkshopInfo;
+  readonly onDeleted: () => void;
+}
+
+function Console(props: ConsoleProps) {
+  const connection = useWorkshopConnection(props.workshopId, props.facilitatorKey, true);
   if (connection === null) return null;
-  return <ConsoleView workshopId={workshopId} connection={connection} />;
+  return <ConsoleView {...props} connection={connection} />;
 }
 
-function ConsoleView({ workshopId, connection }: { workshopId: WorkshopId; connection: WorkshopConnection }) {
+function ConsoleView(props: ConsoleProps & { readonly connection: WorkshopConnection }) {
+  const { workshopId, connection } = props;
   const t = useT();
   const meta = useMetaState(connection.meta);
   const tables = useTableDocs(connection);
@@ -97,6 +119,12 @@ function ConsoleView({ workshopId, connection }: { workshopId: WorkshopId; conne
         <Controls meta={meta} metaDoc={connection.meta.doc} />
         <TablesOverview meta={meta} tables={tables} />
         <Synthesis meta={meta} connection={connection} tables={tables} />
+        <WorkshopAdmin
+          workshopId={workshopId}
+          facilitatorKey={props.facilitatorKey}
+          info={props.info}
+          onDeleted={props.onDeleted}
+        />
       </main>
     </div>
   );

@@ -95,6 +95,13 @@ export const facilitatorSv = {
   insightScopeWorkshop: "Hela dagen",
   noInsights: "Inga än.",
 
+  retentionNote: "Raderas automatiskt {date} om ingen använder workshoppen innan dess.",
+  deleteWorkshop: "Radera workshoppen",
+  deleteWorkshopWarning:
+    "Allt raderas för gott: lappar, teman, slutsatser, koder och länkar. Det går inte att ångra.",
+  deleteWorkshopConfirm: "Ja, radera allt",
+  deleteWorkshopFailed: "Det gick inte att radera workshoppen. Försök igen.",
+  workshopDeleted: "Workshoppen är raderad.",
   announceMoved: "{n} lappar flyttade till {theme}",
   announceThemeCreated: "Temat {theme} skapat",
 } as const;
@@ -195,6 +202,13 @@ export const facilitatorEn: Readonly<Record<keyof typeof facilitatorSv, string>>
   insightScopeWorkshop: "The whole day",
   noInsights: "None yet.",
 
+  retentionNote: "Deleted automatically on {date} unless someone uses the workshop before then.",
+  deleteWorkshop: "Delete the workshop",
+  deleteWorkshopWarning:
+    "Everything is deleted for good: notes, themes, conclusions, codes and links. This cannot be undone.",
+  deleteWorkshopConfirm: "Yes, delete everything",
+  deleteWorkshopFailed: "Could not delete the workshop. Try again.",
+  workshopDeleted: "The workshop is deleted.",
   announceMoved: "{n} notes moved to {theme}",
   announceThemeCreated: "Theme {theme} created",
 };
