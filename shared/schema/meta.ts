@@ -1,6 +1,6 @@
 /**
  * The meta document `<workshopId>/meta`: the workshop's settings and live state (active round,
- * writing, reveal, timer), its rounds, tables and perspectives. DESIGN.md §4, docs/schema.md.
+ * writing, reveal, timer, dot voting), its rounds, tables and perspectives. DESIGN.md §4, docs/schema.md.
  *
  * Readers never throw and never return Y types: any peer with write access may have stored junk,
  * so every field is checked and replaced by a safe default when it is wrong.
@@ -70,6 +70,8 @@ export interface MetaState {
   readonly revealed: boolean;
   readonly timer: Timer;
   readonly dotsPerTable: number;
+  /** Tables may put their dots on the active round's themes. */
+  readonly votingOpen: boolean;
   /** The workshop this one follows up (a later meeting reopening its conclusions). */
   readonly followUpOf: WorkshopId | null;
   readonly rounds: readonly Round[];
@@ -120,7 +122,7 @@ export function metaParts(doc: Y.Doc): MetaParts {
 
 /**
  * Writes a new workshop in one transaction: the first round is active, writing is open, nothing
- * is revealed, the timer is idle. Returns what was written, with the generated ids.
+ * is revealed, voting is closed, the timer is idle. Returns what was written, with the generated ids.
  * Throws if the document already holds a workshop (initialising twice would duplicate rounds).
  */
 export function initMeta(doc: Y.Doc, setup: WorkshopSetup): MetaState {
@@ -137,6 +139,7 @@ export function initMeta(doc: Y.Doc, setup: WorkshopSetup): MetaState {
     workshop.set("revealed", false);
     workshop.set("timer", { ...IDLE_TIMER });
     workshop.set("dotsPerTable", clampDots(setup.dotsPerTable ?? DEFAULT_DOTS_PER_TABLE));
+    workshop.set("votingOpen", false);
     workshop.set("followUpOf", setup.followUpOf ?? null);
     rounds.push(newRounds.map((r) => r.map));
     tables.push(setup.tables.map((t) => tableEntry(t).map));
@@ -170,6 +173,10 @@ export function setTimer(doc: Y.Doc, timer: Timer): void {
 
 export function setDotsPerTable(doc: Y.Doc, dots: number): void {
   doc.transact(() => metaParts(doc).workshop.set("dotsPerTable", clampDots(dots)));
+}
+
+export function setVotingOpen(doc: Y.Doc, open: boolean): void {
+  doc.transact(() => metaParts(doc).workshop.set("votingOpen", open));
 }
 
 /** Appends a table; throws if its id is taken. */
@@ -302,6 +309,8 @@ export function readMeta(doc: Y.Doc): MetaState {
     timer: readTimer(w.get("timer")),
     dotsPerTable:
       Number.isInteger(dots) && clampDots(finiteOr(dots, -1)) === dots ? dots : DEFAULT_DOTS_PER_TABLE,
+    // As with reveal, only a literal true counts: a garbled value must not open voting on every tablet.
+    votingOpen: w.get("votingOpen") === true,
     followUpOf: brandedId<"WorkshopId">(w.get("followUpOf")),
     rounds,
     tables: uniqueById(parts.tables.toArray().map(readTable)),

@@ -698,7 +698,6 @@ describe("other routes", () => {
     ["POST", "/api/nope"],
     ["GET", "/api"],
     ["GET", "/api/workshops"],
-    ["GET", "/api/workshops/abc"],
     ["PUT", "/api/join"],
     ["GET", "/api/join"],
     ["GET", "/nope"],

@@ -22,6 +22,7 @@ import {
   setDotsPerTable,
   setRevealed,
   setTimer,
+  setVotingOpen,
   setWritingOpen,
   startTimer,
   type Timer,
@@ -93,6 +94,7 @@ describe("initMeta and readMeta", () => {
       revealed: false,
       timer: { endsAt: null, remainingMs: null },
       dotsPerTable: 5,
+      votingOpen: false,
       followUpOf: "earlier-workshop",
       tables: [
         { id: T1, name: "Bord 1" },
@@ -166,6 +168,7 @@ describe("readMeta on missing or garbled data", () => {
       revealed: false,
       timer: IDLE_TIMER,
       dotsPerTable: DEFAULT_DOTS_PER_TABLE,
+      votingOpen: false,
       followUpOf: null,
       rounds: [],
       tables: [],
@@ -193,6 +196,10 @@ describe("readMeta on missing or garbled data", () => {
     ["dotsPerTable", 1.5, "dotsPerTable", DEFAULT_DOTS_PER_TABLE],
     ["dotsPerTable", 1e9, "dotsPerTable", DEFAULT_DOTS_PER_TABLE],
     ["followUpOf", "../../etc", "followUpOf", null],
+    ["votingOpen", "true", "votingOpen", false],
+    ["votingOpen", 1, "votingOpen", false],
+    ["votingOpen", null, "votingOpen", false],
+    ["votingOpen", { open: true }, "votingOpen", false],
   ])("workshop.%s = %j reads as %s %j", (key, junk, field, expected) => {
     const doc = metaDoc();
     metaParts(doc).workshop.set(key, junk);
@@ -271,6 +278,31 @@ describe("setters", () => {
     ]);
     expect(state.rounds.at(-1)).toMatchObject({ id: r3, title: "Runda tre" });
     expect(state.rounds.at(-1)?.prompts.map((p) => p.label)).toEqual([...DEFAULT_PROMPTS.en]);
+  });
+
+  it("opens and closes voting, closed by default and for an older workshop without the field", () => {
+    const doc = metaDoc();
+    expect(metaParts(doc).workshop.get("votingOpen")).toBe(false);
+    expect(readMeta(doc).votingOpen).toBe(false);
+    setVotingOpen(doc, true);
+    expect(readMeta(doc).votingOpen).toBe(true);
+    expect(metaParts(doc).workshop.get("votingOpen")).toBe(true);
+    setVotingOpen(doc, false);
+    expect(readMeta(doc).votingOpen).toBe(false);
+    metaParts(doc).workshop.delete("votingOpen");
+    expect(readMeta(doc).votingOpen).toBe(false);
+  });
+
+  it("sends voting to another peer as one update", () => {
+    const a = metaDoc();
+    const b = new Y.Doc();
+    sync(a, b);
+    let updates = 0;
+    a.on("update", () => updates++);
+    setVotingOpen(a, true);
+    expect(updates).toBe(1);
+    sync(a, b);
+    expect(readMeta(b).votingOpen).toBe(true);
   });
 
   it.each([

@@ -13,6 +13,7 @@ import { setEditing, usePublishPresence, useTablePresence } from "./presence.ts"
 import { Timer } from "./Timer.tsx";
 import { useAnnouncements, useMetaAnnouncements } from "./useAnnouncements.ts";
 import type { BoardDocs } from "./useBoardDocs.ts";
+import { Voting } from "./Voting.tsx";
 
 /** A table's board: the round's questions, this table's notes, and what the facilitator decides. */
 export function Board({ docs, join }: { docs: BoardDocs; join: Join }) {
@@ -77,6 +78,7 @@ export function Board({ docs, join }: { docs: BoardDocs; join: Join }) {
               <span className="round-title__label">{t("roundLabel")}: </span>
               <span lang={meta.language}>{round.title}</span>
             </h2>
+            {meta.votingOpen && <Voting synthesis={docs.synthesis} table={docs.table} meta={meta} />}
             <div className="prompt-columns">
               {round.prompts.map((prompt) => (
                 <PromptColumn

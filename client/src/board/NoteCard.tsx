@@ -48,7 +48,9 @@ export function NoteCard(props: NoteCardProps) {
   const t = useT();
   const noteMap = tableParts(doc).notes.get(noteId);
   // Subscribed to this note only: typing elsewhere does not re-render this card.
-  const note = useYValue(noteMap instanceof Y.Map ? noteMap : null, () => readNote(doc, noteId), jsonEqual);
+  const note = useYValue(noteMap instanceof Y.Map ? noteMap : null, () => readNote(doc, noteId), jsonEqual, [
+    noteId,
+  ]);
   const text = noteText(doc, noteId);
   const focusNoteId = useAppStore((state) => state.focusNoteId);
   const focusNote = useAppStore((state) => state.focusNote);

@@ -92,7 +92,9 @@ function OtherTableBoard({ workshopId, tableId, name, token, meta }: OtherTableB
 function OtherTableNotes({ synced, round }: { synced: SyncedDoc; round: MetaState["rounds"][number] }) {
   const t = useT();
   const state = useSyncState(synced);
-  const notes = useYValue(tableParts(synced.doc).notes, () => notesFor(synced.doc, round.id), jsonEqual);
+  const notes = useYValue(tableParts(synced.doc).notes, () => notesFor(synced.doc, round.id), jsonEqual, [
+    round.id,
+  ]);
   if (state.status === "refused") return <p role="status">{t("revealEnded")}</p>;
   return (
     <div className="other-table__prompts">

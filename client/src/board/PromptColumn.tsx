@@ -33,6 +33,7 @@ export function PromptColumn(props: PromptColumnProps) {
     tableParts(doc).notes,
     () => notesFor(doc, roundId, promptId).map((note) => note.id),
     shallowArrayEqual,
+    [roundId, promptId],
   );
 
   function addNote() {

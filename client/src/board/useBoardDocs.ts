@@ -1,5 +1,5 @@
 import { useEffect, useMemo, useState } from "react";
-import { docName, metaDoc, tableDoc } from "../../../shared/docNames.ts";
+import { docName, metaDoc, synthesisDoc, tableDoc } from "../../../shared/docNames.ts";
 import type { Join } from "../session/joins.ts";
 import { docObservable } from "../sync/hooks.ts";
 import { syncServerUrl } from "../sync/serverUrl.ts";
@@ -8,12 +8,14 @@ import { SyncedDoc } from "../sync/syncedDoc.ts";
 export interface BoardDocs {
   readonly meta: SyncedDoc;
   readonly table: SyncedDoc;
+  /** The facilitator's themes (read only), for dot voting. */
+  readonly synthesis: SyncedDoc;
   readonly metaChanges: ReturnType<typeof docObservable>;
 }
 
 /**
- * The two documents a tablet keeps: the workshop's meta (read) and its table's notes (write),
- * both with a local copy so the board opens and works without the network.
+ * The documents a tablet keeps: the workshop's meta (read) and its table's notes (write), both
+ * with a local copy so the board opens and works without the network, and the synthesis (read).
  */
 export function useBoardDocs(join: Join | null): BoardDocs | null {
   const [docs, setDocs] = useState<BoardDocs | null>(null);
@@ -32,10 +34,20 @@ export function useBoardDocs(join: Join | null): BoardDocs | null {
       token: join.token,
       keepLocal: true,
     });
-    setDocs({ meta, table, metaChanges: docObservable(meta.doc) });
+    // No local copy: nothing must outlive a deleted workshop, and no one waits for this one to clear.
+    const synthesis = new SyncedDoc({
+      serverUrl,
+      name: docName(synthesisDoc(join.workshopId)),
+      token: join.token,
+      keepLocal: false,
+    });
+    // A tablet is present at its table, not on the synthesis.
+    synthesis.awareness.setLocalState(null);
+    setDocs({ meta, table, synthesis, metaChanges: docObservable(meta.doc) });
     return () => {
       meta.destroy();
       table.destroy();
+      synthesis.destroy();
       setDocs(null);
     };
   }, [join]);

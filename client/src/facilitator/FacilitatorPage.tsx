@@ -14,6 +14,7 @@ import { useMetaState } from "../workshop/hooks.ts";
 import { Controls } from "./Controls.tsx";
 import { Synthesis } from "./Synthesis.tsx";
 import { TablesOverview } from "./TablesOverview.tsx";
+import { VoteTotals } from "./VoteTotals.tsx";
 import { WorkshopAdmin } from "./WorkshopAdmin.tsx";
 import "./facilitator.css";
 
@@ -119,6 +120,12 @@ function ConsoleView(props: ConsoleProps & { readonly connection: WorkshopConnec
         <Controls meta={meta} metaDoc={connection.meta.doc} />
         <TablesOverview meta={meta} tables={tables} />
         <Synthesis meta={meta} connection={connection} tables={tables} />
+        <VoteTotals
+          synthesis={connection.synthesis}
+          tables={tables}
+          meta={meta}
+          metaDoc={connection.meta.doc}
+        />
         <WorkshopAdmin
           workshopId={workshopId}
           facilitatorKey={props.facilitatorKey}

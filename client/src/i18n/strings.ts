@@ -2,6 +2,7 @@ import type { Language } from "../../../shared/schema/language.ts";
 import { facilitatorEn, facilitatorSv } from "./facilitator.ts";
 import { screenEn, screenSv } from "./screen.ts";
 import { setupEn, setupSv } from "./setup.ts";
+import { votingEn, votingSv } from "./voting.ts";
 
 /**
  * Every string the web app shows, in Swedish and English: the common and table-board ones
@@ -156,12 +157,13 @@ export const AREAS = {
   setup: setupSv,
   facilitator: facilitatorSv,
   screen: screenSv,
+  voting: votingSv,
 } as const;
 
-const sv = { ...boardSv, ...setupSv, ...facilitatorSv, ...screenSv };
+const sv = { ...boardSv, ...setupSv, ...facilitatorSv, ...screenSv, ...votingSv };
 export type StringKey = keyof typeof sv;
 export type Strings = Readonly<Record<StringKey, string>>;
-const en: Strings = { ...boardEn, ...setupEn, ...facilitatorEn, ...screenEn };
+const en: Strings = { ...boardEn, ...setupEn, ...facilitatorEn, ...screenEn, ...votingEn };
 
 export const STRINGS: Readonly<Record<Language, Strings>> = { sv, en };
 

@@ -12,15 +12,22 @@ type Observable = Pick<Y.AbstractType<unknown>, "observeDeep" | "unobserveDeep">
 
 /**
  * A value read from a Yjs type (and everything below it), recomputed only when that type
- * changes and handed to React only when it differs by `isEqual`: a note's card subscribes
- * to its own note, so typing in one note re-renders only that card.
+ * changes or `deps` (what `read` depends on besides the type, like a round id) change, and
+ * handed to React only when it differs by `isEqual`: a note's card subscribes to its own
+ * note, so typing in one note re-renders only that card.
  */
 export function useYValue<T>(
   type: Observable | null,
   read: () => T,
   isEqual: (a: T, b: T) => boolean = Object.is,
+  deps: readonly unknown[] = [],
 ): T {
-  const cache = useRef<{ version: number; type: Observable | null; value: T } | null>(null);
+  const cache = useRef<{
+    version: number;
+    type: Observable | null;
+    deps: readonly unknown[];
+    value: T;
+  } | null>(null);
   const version = useRef(0);
   const readRef = useRef(read);
   readRef.current = read;
@@ -38,11 +45,11 @@ export function useYValue<T>(
   );
   const getSnapshot = (): T => {
     const cached = cache.current;
-    if (cached !== null && cached.type === type && cached.version === version.current) return cached.value;
+    const sameSource = cached !== null && cached.type === type && shallowArrayEqual(cached.deps, deps);
+    if (sameSource && cached.version === version.current) return cached.value;
     const next = readRef.current();
-    const value =
-      cached !== null && cached.type === type && isEqual(cached.value, next) ? cached.value : next;
-    cache.current = { version: version.current, type, value };
+    const value = sameSource && isEqual(cached.value, next) ? cached.value : next;
+    cache.current = { version: version.current, type, deps, value };
     return value;
   };
   return useSyncExternalStore(subscribe, getSnapshot);

@@ -30,6 +30,7 @@ export function useTableNotes(table: SyncedDoc, roundId: RoundId | null, include
     tableParts(table.doc).notes,
     () => (roundId === null ? [] : notesFor(table.doc, roundId, undefined, { includeHidden })),
     jsonEqual,
+    [roundId, includeHidden],
   );
 }
 
@@ -42,6 +43,7 @@ export function useThemes(synthesis: SyncedDoc, roundId: RoundId | null): ThemeV
     synthesisParts(synthesis.doc).themes,
     () => (roundId === null ? [] : themesFor(synthesis.doc, roundId)),
     jsonEqual,
+    [roundId],
   );
 }
 
@@ -50,6 +52,7 @@ export function useInsights(synthesis: SyncedDoc, roundId: RoundId | null): Insi
     synthesisParts(synthesis.doc).insights,
     () => insightsFor(synthesis.doc, roundId),
     jsonEqual,
+    [roundId],
   );
 }
 
