@@ -19,3 +19,9 @@ export const DEFAULT_PROMPTS: Readonly<Record<Language, readonly [today: string,
 export function defaultPrompts(language: Language): readonly string[] {
   return DEFAULT_PROMPTS[language];
 }
+
+/** The reflection round of a follow-up meeting, weeks after the day. */
+export const FOLLOW_UP_PROMPTS: Readonly<Record<Language, readonly [taken: string, changed: string]>> = {
+  sv: ["Vad har vi tagit med oss?", "Vad har förändrats sedan dess?"],
+  en: ["What have we taken with us?", "What has changed since?"],
+};
