@@ -11,7 +11,7 @@ export interface ClientOptions {
 }
 
 /** Paths the web app routes itself: a reload there must get the app, not a 404. */
-const APP_ROUTES = /^\/(join|w)(\/|$)|^\/$/;
+const APP_ROUTES = /^\/(join|w|new)(\/|$)|^\/$/;
 
 /** Serves the built web app, and answers unknown paths (JSON under /api, the app elsewhere). */
 export const clientRoutes: FastifyPluginAsync<ClientOptions> = async (app, options) => {

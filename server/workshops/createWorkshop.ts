@@ -1,13 +1,13 @@
 import * as Y from "yjs";
 import type { CreateWorkshopRequest, CreateWorkshopResponse } from "../../shared/api.ts";
 import { docName, metaDoc } from "../../shared/docNames.ts";
-import { newId } from "../../shared/ids.ts";
+import { newId, type TableId, type WorkshopId } from "../../shared/ids.ts";
 import { newJoinCode } from "../../shared/joinCodes.ts";
 import { Role } from "../../shared/permissions.ts";
 import { DEFAULT_LANGUAGE, defaultPrompts, type Language } from "../../shared/schema/language.ts";
 import { initMeta, type WorkshopSetup } from "../../shared/schema/meta.ts";
 import { hashToken, newToken } from "../auth/tokens.ts";
-import { type Store, StoreConflictError, type TableRecord } from "../store/store.ts";
+import { type NewWorkshop, type Store, StoreConflictError, type TableRecord } from "../store/store.ts";
 import { facilitatorUrl, joinUrl, screenUrl } from "./links.ts";
 
 const DEFAULT_TABLE_COUNT = 4;
@@ -50,7 +50,32 @@ export async function createWorkshop(
   initMeta(meta, setup);
   const metaUpdate = Y.encodeStateAsUpdate(meta);
   meta.destroy();
+  return storeNewWorkshop(store, publicUrl, {
+    workshopId,
+    now,
+    tables,
+    docs: [{ name: docName(metaDoc(workshopId)), update: metaUpdate }],
+  });
+}
 
+export interface NewWorkshopInput {
+  readonly workshopId: WorkshopId;
+  readonly now: number;
+  readonly tables: readonly { readonly id: TableId; readonly name: string }[];
+  /** The documents' first updates; each name must be one of this workshop's documents. */
+  readonly docs: NewWorkshop["docs"];
+}
+
+/**
+ * Stores a new workshop in one store write: its tables with fresh join codes, a new facilitator
+ * and screen token (returned once, stored only as hashes) and its documents. Shared by creating
+ * and importing a workshop, so both issue codes and keys the same way.
+ */
+export async function storeNewWorkshop(
+  store: Store,
+  publicUrl: string,
+  { workshopId, now, tables, docs }: NewWorkshopInput,
+): Promise<CreateWorkshopResponse> {
   const facilitatorToken = newToken();
   const screenToken = newToken();
   const tokens = [
@@ -63,13 +88,7 @@ export async function createWorkshop(
     const records: TableRecord[] = tables.map((table) => ({ ...table, joinCode: newJoinCode() }));
     if (new Set(records.map((table) => table.joinCode)).size < records.length) continue;
     try {
-      await store.createWorkshop({
-        id: workshopId,
-        createdAt: now,
-        tables: records,
-        tokens,
-        docs: [{ name: docName(metaDoc(workshopId)), update: metaUpdate }],
-      });
+      await store.createWorkshop({ id: workshopId, createdAt: now, tables: records, tokens, docs });
     } catch (error) {
       if (error instanceof StoreConflictError && attempt < CODE_ATTEMPTS) continue;
       throw error;

@@ -707,7 +707,7 @@ describe("other routes", () => {
     expectError(await server.request(method, pathname), 404, "NOT_FOUND");
   });
 
-  it.each(["/", "/join/ABCDEF", "/w/abc123/facilitate", "/w/abc123/screen"])(
+  it.each(["/", "/new", "/join/ABCDEF", "/w/abc123/facilitate", "/w/abc123/screen", "/w/abc123/cards"])(
     "GET %s serves the web app (a placeholder page while it is not built)",
     async (pathname) => {
       const server = await startServer();

@@ -1,5 +1,6 @@
 import { LanguageSwitch } from "../components/LanguageSwitch.tsx";
 import { useT } from "../i18n/useT.ts";
+import { navigate } from "../routes.ts";
 import { JoinForm } from "./JoinForm.tsx";
 
 export function HomePage() {
@@ -13,6 +14,19 @@ export function HomePage() {
         <h1>{t("appName")}</h1>
         <p>{t("homeIntro")}</p>
         <JoinForm />
+        <p>
+          <a
+            href="/new"
+            onClick={(event) => {
+              // In the app, no reload; a new tab or window still gets the plain link.
+              if (event.metaKey || event.ctrlKey || event.shiftKey || event.altKey) return;
+              event.preventDefault();
+              navigate("/new");
+            }}
+          >
+            {t("setupCreateLink")}
+          </a>
+        </p>
       </main>
     </div>
   );
