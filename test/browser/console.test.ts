@@ -3,7 +3,7 @@
  * synthesis filling live from two tables, a theme built by keyboard only, the controls reaching
  * the tablets, and axe.
  */
-import type { Browser, Page } from "playwright-core";
+import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { format } from "../../client/src/i18n/strings.ts";
@@ -20,28 +20,10 @@ import {
   openTablet,
   serverTableDoc,
   sv,
+  tabTo,
 } from "./harness.ts";
 
 const CONSOLE_VIEWPORT = { width: 1440, height: 900 } as const;
-
-/** Presses Tab until the focused element has the accessible name `name`: keyboard only. */
-async function tabTo(page: Page, name: string, maxPresses = 120): Promise<void> {
-  for (let i = 0; i < maxPresses; i++) {
-    await page.keyboard.press("Tab");
-    const focused = await page.evaluate(() => {
-      const element = document.activeElement;
-      if (!(element instanceof HTMLElement)) return "";
-      const labelled = element.getAttribute("aria-label");
-      if (labelled) return labelled;
-      const label = element.id
-        ? document.querySelector(`label[for="${element.id}"]`)
-        : element.closest("label");
-      return (label?.textContent ?? element.textContent ?? "").trim();
-    });
-    if (focused === name) return;
-  }
-  throw new Error(`Tab never reached "${name}"`);
-}
 
 describe.skipIf(!browserAvailable)("facilitator console in Chromium", () => {
   let browser: Browser;

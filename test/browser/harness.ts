@@ -451,3 +451,22 @@ export async function expectAccessible(page: Page, where: string): Promise<void>
     )
     .toEqual([]);
 }
+
+/** Presses Tab until the focused element has the accessible name `name`: keyboard only. */
+export async function tabTo(page: Page, name: string, maxPresses = 120): Promise<void> {
+  for (let i = 0; i < maxPresses; i++) {
+    await page.keyboard.press("Tab");
+    const focused = await page.evaluate(() => {
+      const element = document.activeElement;
+      if (!(element instanceof HTMLElement)) return "";
+      const labelled = element.getAttribute("aria-label");
+      if (labelled) return labelled;
+      const label = element.id
+        ? document.querySelector(`label[for="${element.id}"]`)
+        : element.closest("label");
+      return (label?.textContent ?? element.textContent ?? "").trim();
+    });
+    if (focused === name) return;
+  }
+  throw new Error(`Tab never reached "${name}"`);
+}

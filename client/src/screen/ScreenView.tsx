@@ -87,6 +87,7 @@ export function ScreenView({ connection }: { connection: WorkshopConnection }) {
               {round === null ? t("screenNoRound") : round.title}
             </h1>
             <Timer timer={meta.timer} />
+            {!meta.writingOpen && <p className="screen-focus__closed">{t("writingClosed")}</p>}
           </div>
           <ScreenStatus pausedAt={frozen?.at ?? null} synced={connection.meta} />
           {spotlightView !== null && <Spotlight view={spotlightView} />}
