@@ -5,6 +5,7 @@ import { Role } from "../../shared/permissions.ts";
 import { requireRole } from "../http/auth.ts";
 import { ApiError } from "../http/errors.ts";
 import { createWorkshop } from "../workshops/createWorkshop.ts";
+import { startFollowUp } from "../workshops/followUp.ts";
 import { purgeAt } from "../workshops/retention.ts";
 import { CreateWorkshopBody, WorkshopParams } from "./schemas.ts";
 
@@ -29,6 +30,15 @@ export const workshopRoutes: FastifyPluginAsyncTypebox = async (app) => {
       deleteAfter: purgeAt(record.lastActivityAt, app.config.retentionDays),
     };
     return info;
+  });
+
+  app.post("/api/workshops/:id/follow-up", { schema: { params: WorkshopParams } }, async (request, reply) => {
+    const workshopId = request.params.id as WorkshopId;
+    await requireRole(app.store, request, workshopId, [Role.Facilitator]);
+    const created = await startFollowUp(app.store, app.config.publicUrl, workshopId);
+    if (created === null) throw new ApiError(404, ErrorCode.WorkshopNotFound, "There is no such workshop.");
+    request.log.info({ workshop: created.workshopId, followUpOf: workshopId }, "follow-up created");
+    return reply.status(201).send(created);
   });
 
   app.delete("/api/workshops/:id", { schema: { params: WorkshopParams } }, async (request, reply) => {

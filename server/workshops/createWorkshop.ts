@@ -6,6 +6,7 @@ import { newJoinCode } from "../../shared/joinCodes.ts";
 import { Role } from "../../shared/permissions.ts";
 import { DEFAULT_LANGUAGE, defaultPrompts, type Language } from "../../shared/schema/language.ts";
 import { initMeta, type WorkshopSetup } from "../../shared/schema/meta.ts";
+import { type StartingPoint, writeStartingPoint } from "../../shared/schema/startingPoint.ts";
 import { hashToken, newToken } from "../auth/tokens.ts";
 import { type NewWorkshop, type Store, StoreConflictError, type TableRecord } from "../store/store.ts";
 import { facilitatorUrl, joinUrl, screenUrl } from "./links.ts";
@@ -19,11 +20,17 @@ const CODE_ATTEMPTS = 5;
  * Creates a workshop: its tables with join codes, a facilitator and a screen token
  * (returned once, stored only as hashes) and its meta document, all in one store write.
  */
+/** A follow-up starts from an earlier workshop's conclusions. */
+export interface FollowUpOptions {
+  readonly startingPoint: StartingPoint;
+}
+
 export async function createWorkshop(
   store: Store,
   publicUrl: string,
   request: CreateWorkshopRequest,
   now: number = Date.now(),
+  followUp: FollowUpOptions | null = null,
 ): Promise<CreateWorkshopResponse> {
   const workshopId = newId<"WorkshopId">();
   const language = request.language ?? DEFAULT_LANGUAGE;
@@ -45,9 +52,11 @@ export async function createWorkshop(
       id: newId<"PerspectiveId">(),
       label: label.trim(),
     })),
+    followUpOf: followUp?.startingPoint.workshopId ?? null,
   };
   const meta = new Y.Doc();
   initMeta(meta, setup);
+  if (followUp) writeStartingPoint(meta, followUp.startingPoint);
   const metaUpdate = Y.encodeStateAsUpdate(meta);
   meta.destroy();
   return storeNewWorkshop(store, publicUrl, {
