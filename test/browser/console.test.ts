@@ -7,8 +7,9 @@ import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { format } from "../../client/src/i18n/strings.ts";
+import type { TablesResponse } from "../../shared/api.ts";
 import { docName, synthesisDoc } from "../../shared/docNames.ts";
-import { allThemes } from "../../shared/schema/synthesis.ts";
+import { addInsight, allThemes } from "../../shared/schema/synthesis.ts";
 import { connectClient } from "../helpers/client.ts";
 import {
   addNote,
@@ -150,5 +151,45 @@ describe.skipIf(!browserAvailable)("facilitator console in Chromium", () => {
     await facilitator.page.getByText(sv.workshopDeleted).waitFor();
     await tablet.page.getByText(sv.workshopEnded).waitFor();
     expect(await server.app.store.isDeleted(workshop.workshopId)).toBe(true);
+  });
+
+  it("starts a follow-up that opens on the day's conclusions, for the console and the tablets", async () => {
+    const { server, workshop } = await boardSetup();
+    const synthesis = connectClient(
+      server,
+      docName(synthesisDoc(workshop.workshopId)),
+      workshop.facilitatorToken,
+    );
+    await synthesis.synced();
+    addInsight(synthesis.doc, {
+      roundId: null,
+      kind: "conclusion",
+      text: "Ensam är inte stark",
+      themeIds: [],
+    });
+
+    const facilitator = await openTablet(browser, server, { viewport: CONSOLE_VIEWPORT });
+    await facilitator.page.goto(workshop.facilitatorUrl.replace("http://samla.test", server.url));
+    await facilitator.page.getByRole("button", { name: sv.startFollowUp }).click();
+    await facilitator.page.getByRole("link", { name: sv.openFollowUp }).click();
+    const startingPoint = facilitator.page.getByRole("region", { name: sv.startingPointHeading });
+    await startingPoint.getByText("Ensam är inte stark").waitFor();
+    expect(facilitator.page.url()).not.toContain(workshop.workshopId);
+    await expectAccessible(facilitator.page, "follow-up console with its starting point");
+
+    const followUpId = /\/w\/([\w-]+)\/facilitate/.exec(facilitator.page.url())?.[1];
+    const key = await facilitator.page.evaluate(
+      (id) => localStorage.getItem(`samla.key.facilitator.${id}`),
+      followUpId,
+    );
+    const tables = await server.request("GET", `/api/workshops/${followUpId}/tables`, { token: key ?? "" });
+    const [table] = (tables.body as TablesResponse).tables;
+    const tablet = await openTablet(browser, server);
+    await joinByLink(tablet.page, server, table!.joinCode);
+    await tablet.page
+      .getByRole("region", { name: sv.startingPointHeading })
+      .getByText("Ensam är inte stark")
+      .waitFor();
+    await tablet.page.getByRole("heading", { level: 3, name: "Vad har vi tagit med oss?" }).waitFor();
   });
 });

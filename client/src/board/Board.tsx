@@ -7,6 +7,7 @@ import { useT } from "../i18n/useT.ts";
 import type { Join } from "../session/joins.ts";
 import { useAppStore } from "../store/index.ts";
 import { jsonEqual, useYValue } from "../sync/hooks.ts";
+import { StartingPointView } from "../workshop/StartingPointView.tsx";
 import { OtherTables } from "./OtherTables.tsx";
 import { PromptColumn } from "./PromptColumn.tsx";
 import { setEditing, usePublishPresence, useTablePresence } from "./presence.ts";
@@ -70,6 +71,7 @@ export function Board({ docs, join }: { docs: BoardDocs; join: Join }) {
             {t("writingClosed")}
           </p>
         )}
+        <StartingPointView meta={docs.meta} language={meta.language} />
         {round === null ? (
           <p>{t("noActiveRound")}</p>
         ) : (

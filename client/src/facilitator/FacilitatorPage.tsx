@@ -11,7 +11,10 @@ import { useAppStore } from "../store/index.ts";
 import { useTableDocs, useWorkshopConnection } from "../sync/useWorkshop.ts";
 import type { WorkshopConnection } from "../sync/workshopConnection.ts";
 import { useMetaState } from "../workshop/hooks.ts";
+import { StartingPointView } from "../workshop/StartingPointView.tsx";
 import { Controls } from "./Controls.tsx";
+import { ExportPanel } from "./ExportPanel.tsx";
+import { FollowUpPanel } from "./FollowUpPanel.tsx";
 import { Synthesis } from "./Synthesis.tsx";
 import { TablesOverview } from "./TablesOverview.tsx";
 import { VoteTotals } from "./VoteTotals.tsx";
@@ -117,6 +120,7 @@ function ConsoleView(props: ConsoleProps & { readonly connection: WorkshopConnec
         </nav>
       </header>
       <main id="main" className="console-main">
+        <StartingPointView meta={connection.meta} language={meta.language} />
         <Controls meta={meta} metaDoc={connection.meta.doc} />
         <TablesOverview meta={meta} tables={tables} />
         <Synthesis meta={meta} connection={connection} tables={tables} />
@@ -126,6 +130,8 @@ function ConsoleView(props: ConsoleProps & { readonly connection: WorkshopConnec
           meta={meta}
           metaDoc={connection.meta.doc}
         />
+        <FollowUpPanel workshopId={workshopId} facilitatorKey={props.facilitatorKey} />
+        <ExportPanel workshopId={workshopId} facilitatorKey={props.facilitatorKey} title={meta.title} />
         <WorkshopAdmin
           workshopId={workshopId}
           facilitatorKey={props.facilitatorKey}

@@ -95,6 +95,13 @@ export const facilitatorSv = {
   insightScopeWorkshop: "Hela dagen",
   noInsights: "Inga än.",
 
+  followUpHeading: "Uppföljning",
+  followUpHint:
+    "En ny workshop med samma bord och perspektiv, en reflektionsrunda och dagens slutsatser som utgångspunkt.",
+  startFollowUp: "Starta en uppföljning",
+  followUpCreated: "Uppföljningen är skapad.",
+  openFollowUp: "Öppna uppföljningens vy",
+  followUpFailed: "Det gick inte att skapa uppföljningen. Försök igen.",
   retentionNote: "Raderas automatiskt {date} om ingen använder workshoppen innan dess.",
   deleteWorkshop: "Radera workshoppen",
   deleteWorkshopWarning:
@@ -202,6 +209,13 @@ export const facilitatorEn: Readonly<Record<keyof typeof facilitatorSv, string>>
   insightScopeWorkshop: "The whole day",
   noInsights: "None yet.",
 
+  followUpHeading: "Follow-up",
+  followUpHint:
+    "A new workshop with the same tables and perspectives, a reflection round, and today's conclusions as its starting point.",
+  startFollowUp: "Start a follow-up",
+  followUpCreated: "The follow-up is created.",
+  openFollowUp: "Open the follow-up's view",
+  followUpFailed: "Could not create the follow-up. Try again.",
   retentionNote: "Deleted automatically on {date} unless someone uses the workshop before then.",
   deleteWorkshop: "Delete the workshop",
   deleteWorkshopWarning:

@@ -1,4 +1,5 @@
 import type { Language } from "../../../shared/schema/language.ts";
+import { exportEn, exportSv } from "./export.ts";
 import { facilitatorEn, facilitatorSv } from "./facilitator.ts";
 import { screenEn, screenSv } from "./screen.ts";
 import { setupEn, setupSv } from "./setup.ts";
@@ -74,6 +75,11 @@ export const boardSv = {
   readOnlyTable: "{table} (bara läsning)",
   revealEnded: "Borden är inte längre öppna för varandra.",
 
+  startingPointHeading: "Utgångspunkt",
+  startingPointFrom: "Från {title}, {date}",
+  startingPointKindConclusion: "Slutsats",
+  startingPointKindInsight: "Insikt",
+  startingPointKindAction: "Åtgärd",
   announceNewNote: "Ny lapp under {prompt}",
   announceWritingClosed: "Skrivandet är stängt.",
   announceWritingOpen: "Skrivandet är öppet.",
@@ -145,6 +151,11 @@ export const boardEn: Readonly<Record<keyof typeof boardSv, string>> = {
   readOnlyTable: "{table} (read only)",
   revealEnded: "The tables are no longer open to each other.",
 
+  startingPointHeading: "Starting point",
+  startingPointFrom: "From {title}, {date}",
+  startingPointKindConclusion: "Conclusion",
+  startingPointKindInsight: "Insight",
+  startingPointKindAction: "Action",
   announceNewNote: "New note under {prompt}",
   announceWritingClosed: "Writing is closed.",
   announceWritingOpen: "Writing is open.",
@@ -158,12 +169,13 @@ export const AREAS = {
   facilitator: facilitatorSv,
   screen: screenSv,
   voting: votingSv,
+  export: exportSv,
 } as const;
 
-const sv = { ...boardSv, ...setupSv, ...facilitatorSv, ...screenSv, ...votingSv };
+const sv = { ...boardSv, ...setupSv, ...facilitatorSv, ...screenSv, ...votingSv, ...exportSv };
 export type StringKey = keyof typeof sv;
 export type Strings = Readonly<Record<StringKey, string>>;
-const en: Strings = { ...boardEn, ...setupEn, ...facilitatorEn, ...screenEn, ...votingEn };
+const en: Strings = { ...boardEn, ...setupEn, ...facilitatorEn, ...screenEn, ...votingEn, ...exportEn };
 
 export const STRINGS: Readonly<Record<Language, Strings>> = { sv, en };
 

@@ -9,6 +9,7 @@ import type { SyncedDoc } from "../sync/syncedDoc.ts";
 import { useTableDocs } from "../sync/useWorkshop.ts";
 import type { WorkshopConnection } from "../sync/workshopConnection.ts";
 import { useMetaState, useSpotlight } from "../workshop/hooks.ts";
+import { StartingPointView } from "../workshop/StartingPointView.tsx";
 import { WorkshopLanguage } from "./language.ts";
 import { indexNotes, resolveSpotlight, type ScreenData, withoutVanished } from "./model.ts";
 import { ScreenControls, ScreenStatus } from "./ScreenControls.tsx";
@@ -91,6 +92,7 @@ export function ScreenView({ connection }: { connection: WorkshopConnection }) {
           </div>
           <ScreenStatus pausedAt={frozen?.at ?? null} synced={connection.meta} />
           {spotlightView !== null && <Spotlight view={spotlightView} />}
+          <StartingPointView meta={connection.meta} language={meta.language} />
           <ScreenSynthesis data={shown} byRef={byRef} prompts={round?.prompts ?? []} />
         </main>
       </div>
