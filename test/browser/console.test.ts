@@ -192,4 +192,34 @@ describe.skipIf(!browserAvailable)("facilitator console in Chromium", () => {
       .waitFor();
     await tablet.page.getByRole("heading", { level: 3, name: "Vad har vi tagit med oss?" }).waitFor();
   });
+
+  it("gathers a note into a theme by drag and drop", async () => {
+    const { server, workshop, prompts } = await boardSetup();
+    const tablet = await openTablet(browser, server);
+    await joinByLink(tablet.page, server, workshop.tables[0]!.joinCode);
+    await addNote(tablet.page, prompts[0], "Dra mig till ett tema");
+
+    const facilitator = await openTablet(browser, server, { viewport: CONSOLE_VIEWPORT });
+    const page = facilitator.page;
+    await page.goto(workshop.facilitatorUrl.replace("http://samla.test", server.url));
+    await page.getByRole("textbox", { name: sv.newThemeTitle }).fill("Samverkan");
+    await page.getByRole("button", { name: sv.addTheme }).click();
+    const theme = page
+      .locator(".theme")
+      .filter({ has: page.getByRole("textbox", { name: sv.themeTitleLabel }) });
+    await theme.waitFor();
+    const note = page.locator(".synth-note").filter({ hasText: "Dra mig till ett tema" });
+    await note.dragTo(theme);
+
+    const probe = connectClient(
+      server,
+      docName(synthesisDoc(workshop.workshopId)),
+      workshop.facilitatorToken,
+    );
+    await probe.synced();
+    await expect
+      .poll(() => allThemes(probe.doc).map((t) => [t.title, t.notes.length]))
+      .toEqual([["Samverkan", 1]]);
+    await theme.getByText("Dra mig till ett tema").waitFor();
+  });
 });
