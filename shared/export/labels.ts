@@ -31,6 +31,9 @@ export interface ReportLabels {
   readonly untitledTheme: string;
   readonly untitledPrompt: string;
   readonly unnamedTable: string;
+  /** A follow-up's section with the earlier day's conclusions, and the line naming that day. */
+  readonly startingPoint: string;
+  readonly followUpOf: string;
 }
 
 const sv: ReportLabels = {
@@ -44,6 +47,8 @@ const sv: ReportLabels = {
   themes: "Teman",
   dots: (n) => (n === 1 ? "1 prick" : `${n} prickar`),
   wholeWorkshop: "Hela workshoppen",
+  startingPoint: "Utgångspunkt",
+  followUpOf: "Uppföljning av",
   emptyRound: "Inga lappar eller teman i den här rundan.",
   noNotes: "Inga lappar.",
   allNotesInThemes: "Alla lappar finns i teman ovan.",
@@ -67,6 +72,8 @@ const en: ReportLabels = {
   themes: "Themes",
   dots: (n) => (n === 1 ? "1 dot" : `${n} dots`),
   wholeWorkshop: "The whole workshop",
+  startingPoint: "Starting point",
+  followUpOf: "A follow-up of",
   emptyRound: "No notes or themes in this round.",
   noNotes: "No notes.",
   allNotesInThemes: "All notes are in the themes above.",

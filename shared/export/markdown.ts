@@ -43,7 +43,11 @@ export function renderMarkdown(input: ReportInput): string {
   const context = buildContext(input);
   const { labels } = context;
   const roundIds = new Set<RoundId>(input.rounds.map((round) => round.id));
-  const blocks = [heading(1, input.title, labels.untitledWorkshop), summary(context)];
+  const blocks = [
+    heading(1, input.title, labels.untitledWorkshop),
+    summary(context),
+    ...startingPointBlocks(context),
+  ];
   for (const round of input.rounds) blocks.push(...roundBlocks(context, round));
 
   // Nothing typed is lost: notes and entries whose round is gone still make it into the report.
@@ -157,6 +161,28 @@ function insightBlocks(context: Context, insights: readonly ReportInsight[]): st
         return item(lines, themes.length === 0 ? [] : [`${label}: ${themes.join(", ")}`], 0);
       })
       .filter((text) => text !== "");
+    if (items.length > 0) blocks.push(heading(3, labels.kinds[kind], ""), items.join("\n"));
+  }
+  return blocks;
+}
+
+/** A follow-up's report opens with the earlier day's conclusions, naming that day. */
+function startingPointBlocks({ input, labels }: Context): string[] {
+  const point = input.startingPoint;
+  if (!point || point.items.length === 0) return [];
+  const date = isoDate(point.date);
+  const from = `${labels.followUpOf} ${inline(point.title, labels.untitledWorkshop)}${date ? `, ${date}` : ""}`;
+  const blocks = [heading(2, labels.startingPoint, ""), from];
+  for (const kind of INSIGHT_KINDS) {
+    const items = point.items
+      .filter((entry) => entry.kind === kind)
+      .flatMap((entry) => {
+        const lines = textLines(entry.text);
+        if (lines.length === 0) return [];
+        const themes = entry.themes.map((title) => inline(title, labels.untitledTheme));
+        const label = themes.length === 1 ? labels.theme : labels.themes;
+        return [item(lines, themes.length === 0 ? [] : [`${label}: ${themes.join(", ")}`], 0)];
+      });
     if (items.length > 0) blocks.push(heading(3, labels.kinds[kind], ""), items.join("\n"));
   }
   return blocks;

@@ -3,10 +3,12 @@
  * function and tests can build an input by hand. `reportInputFromDocs` reads it from a workshop's
  * documents through the schema readers, which already distrust whatever a peer stored.
  */
+
 import type * as Y from "yjs";
 import type { InsightId, NoteId, PerspectiveId, PromptId, RoundId, TableId, ThemeId } from "../ids.ts";
 import type { Language } from "../schema/language.ts";
 import { type Perspective, type Round, readMeta } from "../schema/meta.ts";
+import { readStartingPoint, type StartingPoint } from "../schema/startingPoint.ts";
 import { allInsights, allThemes, type InsightKind } from "../schema/synthesis.ts";
 import { allNotes, type NoteRef, readVotes } from "../schema/table.ts";
 import { compareIds } from "../schema/values.ts";
@@ -61,6 +63,8 @@ export interface ReportInput {
   readonly tables: readonly ReportTable[];
   readonly themes: readonly ReportTheme[];
   readonly insights: readonly ReportInsight[];
+  /** A follow-up's starting point: the earlier day's conclusions (copied into its meta). */
+  readonly startingPoint?: StartingPoint | null;
 }
 
 /**
@@ -108,5 +112,6 @@ export function reportInputFromDocs(
     tables: reportTables,
     themes: themes.map((theme) => ({ ...theme, dots: dots[theme.id] ?? 0 })),
     insights: allInsights(synthesis),
+    startingPoint: readStartingPoint(meta),
   };
 }

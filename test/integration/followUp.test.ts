@@ -49,6 +49,15 @@ describe("follow-up workshop", () => {
       "Samverkan måste skrivas in i uppdragen och gå som en röd tråd genom alla nivåer av prevention.",
     );
 
+    const report = await server.request("GET", `/api/workshops/${followUp.workshopId}/export.md`, {
+      token: followUp.facilitatorToken,
+    });
+    expect(report.text).toContain("## Utgångspunkt");
+    expect(report.text).toContain(
+      "Uppföljning av Praktikerdialog: Män, maskulinitet och våldsbejakande extremism",
+    );
+    expect(report.text).toContain("Samverkan måste skrivas in i uppdragen");
+
     // The follow-up stands on its own: deleting the day leaves its starting point intact.
     expect(
       (await server.request("DELETE", `/api/workshops/${day.workshopId}`, { token: day.facilitatorToken }))
