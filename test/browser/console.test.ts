@@ -116,7 +116,7 @@ describe.skipIf(!browserAvailable)("facilitator console in Chromium", () => {
 
     const facilitator = await openTablet(browser, server, { viewport: CONSOLE_VIEWPORT });
     await facilitator.page.goto(workshop.facilitatorUrl.replace("http://samla.test", server.url));
-    await facilitator.page.getByRole("button", { name: sv.timerStart }).click();
+    await facilitator.page.getByRole("button", { name: sv.timerStart, exact: true }).click();
     await expect.poll(() => tablet.page.getByRole("timer").count()).toBe(1);
     await facilitator.page.getByRole("button", { name: sv.closeWriting }).click();
     await tablet.page.getByText(sv.writingClosed).waitFor();

@@ -87,7 +87,7 @@ describe.skipIf(!browserAvailable)("a workshop day across setup, tablets, consol
     expect(Date.now() - typed).toBeLessThan(1_000);
 
     // Timer and closed writing reach every tablet and the screen; a hidden note leaves the screen.
-    await page.getByRole("button", { name: sv.timerStart }).click();
+    await page.getByRole("button", { name: sv.timerStart, exact: true }).click();
     await page.getByRole("button", { name: sv.closeWriting }).click();
     for (const viewer of [one.page, two.page, screen.page]) {
       await expect.poll(() => viewer.getByRole("timer").count()).toBe(1);

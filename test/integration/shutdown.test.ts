@@ -24,84 +24,95 @@ async function post<T>(url: string, body: unknown): Promise<T> {
   return (await response.json()) as T;
 }
 
+// Each test starts the server as its own process twice (TypeScript compiled at start): slow machines need time.
+const PROCESS_TEST_MS = 60_000;
+
 describe("durability", () => {
-  it("keeps every note another client had seen when the server is killed with SIGKILL", async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), "samla-kill-"));
-    dirs.push(dataDir);
-    const first = await spawnServer(dataDir);
-    const workshop = await post<CreateWorkshopResponse>(`${first.url}/api/workshops`, {
-      title: "Dag",
-      tables: 1,
-    });
-    const table = workshop.tables[0]!;
-    const { token } = await post<JoinResponse>(`${first.url}/api/join`, { code: table.joinCode });
-    const name = docName(tableDoc(workshop.workshopId, table.id));
+  it(
+    "keeps every note another client had seen when the server is killed with SIGKILL",
+    async () => {
+      const dataDir = mkdtempSync(path.join(tmpdir(), "samla-kill-"));
+      dirs.push(dataDir);
+      const first = await spawnServer(dataDir);
+      const workshop = await post<CreateWorkshopResponse>(`${first.url}/api/workshops`, {
+        title: "Dag",
+        tables: 1,
+      });
+      const table = workshop.tables[0]!;
+      const { token } = await post<JoinResponse>(`${first.url}/api/join`, { code: table.joinCode });
+      const name = docName(tableDoc(workshop.workshopId, table.id));
 
-    const tablet = connectClient(first, name, token);
-    const reader = connectClient(first, name, workshop.facilitatorToken);
-    await Promise.all([tablet.synced(), reader.synced()]);
-    // The tablet keeps typing; the moment the reader has seen 40 notes, the server dies mid-stream.
-    let written = 0;
-    const typing = setInterval(() => {
-      for (let i = 0; i < 5; i++) tablet.doc.getArray<string>("notes").push([`lapp ${written++}`]);
-    }, 1);
-    await eventually(() => expect(reader.doc.getArray("notes").length).toBeGreaterThanOrEqual(40));
-    first.child.kill("SIGKILL");
-    const seen = reader.doc.getArray<string>("notes").toArray();
-    clearInterval(typing);
-    expect(await first.exited).toBe("SIGKILL");
-    tablet.destroy();
-    reader.destroy();
+      const tablet = connectClient(first, name, token);
+      const reader = connectClient(first, name, workshop.facilitatorToken);
+      await Promise.all([tablet.synced(), reader.synced()]);
+      // The tablet keeps typing; the moment the reader has seen 40 notes, the server dies mid-stream.
+      let written = 0;
+      const typing = setInterval(() => {
+        for (let i = 0; i < 5; i++) tablet.doc.getArray<string>("notes").push([`lapp ${written++}`]);
+      }, 1);
+      await eventually(() => expect(reader.doc.getArray("notes").length).toBeGreaterThanOrEqual(40));
+      first.child.kill("SIGKILL");
+      const seen = reader.doc.getArray<string>("notes").toArray();
+      clearInterval(typing);
+      expect(await first.exited).toBe("SIGKILL");
+      tablet.destroy();
+      reader.destroy();
 
-    const second = await spawnServer(dataDir);
-    const after = connectClient(second, name, workshop.facilitatorToken);
-    await after.synced();
-    const stored = after.doc.getArray<string>("notes").toArray();
-    expect(stored.slice(0, seen.length)).toEqual(seen);
-    second.child.kill("SIGTERM");
-    await second.exited;
-  });
+      const second = await spawnServer(dataDir);
+      const after = connectClient(second, name, workshop.facilitatorToken);
+      await after.synced();
+      const stored = after.doc.getArray<string>("notes").toArray();
+      expect(stored.slice(0, seen.length)).toEqual(seen);
+      second.child.kill("SIGTERM");
+      await second.exited;
+    },
+    PROCESS_TEST_MS,
+  );
 });
 
 describe("graceful shutdown", () => {
-  it("on SIGTERM closes sockets with 1012, keeps every note, and exits within seconds", async () => {
-    const dataDir = mkdtempSync(path.join(tmpdir(), "samla-shutdown-"));
-    dirs.push(dataDir);
-    const first = await spawnServer(dataDir);
-    const workshop = await post<CreateWorkshopResponse>(`${first.url}/api/workshops`, {
-      title: "Dag",
-      tables: 1,
-    });
-    const table = workshop.tables[0]!;
-    const { token } = await post<JoinResponse>(`${first.url}/api/join`, { code: table.joinCode });
-    const name = docName(tableDoc(workshop.workshopId, table.id));
+  it(
+    "on SIGTERM closes sockets with 1012, keeps every note, and exits within seconds",
+    async () => {
+      const dataDir = mkdtempSync(path.join(tmpdir(), "samla-shutdown-"));
+      dirs.push(dataDir);
+      const first = await spawnServer(dataDir);
+      const workshop = await post<CreateWorkshopResponse>(`${first.url}/api/workshops`, {
+        title: "Dag",
+        tables: 1,
+      });
+      const table = workshop.tables[0]!;
+      const { token } = await post<JoinResponse>(`${first.url}/api/join`, { code: table.joinCode });
+      const name = docName(tableDoc(workshop.workshopId, table.id));
 
-    const tablet = connectClient(first, name, token);
-    await tablet.synced();
-    const notes = tablet.doc.getArray<string>("notes");
-    for (let i = 0; i < 50; i++) notes.push([`anteckning ${i}`]);
-    const reader = connectClient(first, name, workshop.facilitatorToken);
-    await eventually(() => expect(reader.doc.getArray("notes").length).toBe(50));
+      const tablet = connectClient(first, name, token);
+      await tablet.synced();
+      const notes = tablet.doc.getArray<string>("notes");
+      for (let i = 0; i < 50; i++) notes.push([`anteckning ${i}`]);
+      const reader = connectClient(first, name, workshop.facilitatorToken);
+      await eventually(() => expect(reader.doc.getArray("notes").length).toBe(50));
 
-    const closing = new Promise<[CloseEvent | null]>((resolve) =>
-      tablet.provider.once("connection-close", (event) => resolve([event])),
-    );
-    const started = Date.now();
-    first.child.kill("SIGTERM");
-    const [event] = await closing;
-    expect(event?.code).toBe(CloseCode.ServiceRestart);
-    expect(await first.exited).toBe(0);
-    expect(Date.now() - started).toBeLessThan(5_000);
-    tablet.destroy();
-    reader.destroy();
+      const closing = new Promise<[CloseEvent | null]>((resolve) =>
+        tablet.provider.once("connection-close", (event) => resolve([event])),
+      );
+      const started = Date.now();
+      first.child.kill("SIGTERM");
+      const [event] = await closing;
+      expect(event?.code).toBe(CloseCode.ServiceRestart);
+      expect(await first.exited).toBe(0);
+      expect(Date.now() - started).toBeLessThan(5_000);
+      tablet.destroy();
+      reader.destroy();
 
-    const second = await spawnServer(dataDir);
-    const after = connectClient(second, name, token);
-    await after.synced();
-    expect(after.doc.getArray("notes").toArray()).toEqual(
-      Array.from({ length: 50 }, (_, i) => `anteckning ${i}`),
-    );
-    second.child.kill("SIGTERM");
-    expect(await second.exited).toBe(0);
-  });
+      const second = await spawnServer(dataDir);
+      const after = connectClient(second, name, token);
+      await after.synced();
+      expect(after.doc.getArray("notes").toArray()).toEqual(
+        Array.from({ length: 50 }, (_, i) => `anteckning ${i}`),
+      );
+      second.child.kill("SIGTERM");
+      expect(await second.exited).toBe(0);
+    },
+    PROCESS_TEST_MS,
+  );
 });

@@ -2,6 +2,7 @@ import { useEffect, useState } from "react";
 import { LanguageSwitch } from "../components/LanguageSwitch.tsx";
 import { useT } from "../i18n/useT.ts";
 import { saveKey } from "../session/keys.ts";
+import { ImportWorkshop } from "./ImportWorkshop.tsx";
 import { type Created, SetupForm } from "./SetupForm.tsx";
 import { SetupResult } from "./SetupResult.tsx";
 import "./setup.css";
@@ -37,6 +38,8 @@ export function SetupPage() {
             <h1>{t("setupTitle")}</h1>
             <p className="setup-intro">{t("setupIntro")}</p>
             <SetupForm onCreated={onCreated} />
+            {/* An archive restores as a new workshop: the same links to keep as after creating one. */}
+            <ImportWorkshop onImported={onCreated} />
           </>
         ) : (
           <SetupResult created={created} />
