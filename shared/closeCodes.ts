@@ -23,6 +23,8 @@ export const CloseCode = {
   ServiceRestart: 1012,
   /** The server is going away; reconnect. */
   GoingAway: 1001,
+  /** The client did not read what we sent (too much buffered); reconnect and resync. */
+  TooSlow: 1013,
 } as const;
 
 export type CloseCode = (typeof CloseCode)[keyof typeof CloseCode];
@@ -38,6 +40,7 @@ export const closeReasons: Record<CloseCode, string> = {
   [CloseCode.InternalError]: "internal error",
   [CloseCode.ServiceRestart]: "server restarting",
   [CloseCode.GoingAway]: "server going away",
+  [CloseCode.TooSlow]: "reader too slow",
 };
 
 /** Refusals the client must not retry. */

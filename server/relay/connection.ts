@@ -1,10 +1,21 @@
-import { type CloseCode, closeReasons } from "../../shared/closeCodes.ts";
+import { CloseCode, closeReasons } from "../../shared/closeCodes.ts";
 import type { DocRef } from "../../shared/docNames.ts";
 import type { Access, Principal } from "../../shared/permissions.ts";
-import type { ClientMessage } from "./protocol.ts";
+import type { AwarenessEntry, ClientMessage } from "./protocol.ts";
 import type { RelaySocket } from "./socket.ts";
 
 let nextConnectionId = 1;
+
+/**
+ * Bytes a socket may have queued (unsent to a reader that does not read) before we stop
+ * buffering for it and close it. Checked before each send, so one frame larger than this
+ * (a big document's first sync) still goes out; only a reader that does not drain it is cut.
+ */
+export const MAX_BUFFERED_BYTES = 8 * 1024 * 1024;
+
+/** Awareness updates per connection: a burst, then a steady rate (token bucket). */
+export const AWARENESS_BURST = 10;
+export const AWARENESS_PER_SECOND = 5;
 
 /** One client socket on one document, from the upgrade until it closes. */
 export class Connection {
@@ -20,10 +31,22 @@ export class Connection {
   /** Messages that arrived before the document was ready. */
   readonly backlog: ClientMessage[] = [];
   backlogBytes = 0;
+  /** The code we closed this connection with; null while open or if the client closed it. */
+  closeCode: CloseCode | null = null;
+  /** Awareness tokens left, and when they were last refilled (ms). */
+  awarenessTokens = AWARENESS_BURST;
+  awarenessRefilledAt = Date.now();
+  /** The newest rate-limited awareness update, applied once a token is free (so presence is not stale). */
+  deferredAwareness: readonly AwarenessEntry[] | null = null;
+  deferredTimer: NodeJS.Timeout | null = null;
   private closed = false;
   private readonly closeListeners: (() => void)[] = [];
 
-  constructor(private readonly socket: RelaySocket) {}
+  constructor(
+    private readonly socket: RelaySocket,
+    /** Called once when this connection is closed for not reading what we send. */
+    private readonly onTooSlow: () => void = () => {},
+  ) {}
 
   get isOpen(): boolean {
     return !this.closed;
@@ -39,12 +62,34 @@ export class Connection {
 
   send(frame: Uint8Array): void {
     if (this.closed) return;
+    // A reader that never reads would make us buffer every frame of the room without bound.
+    if (this.socket.bufferedAmount > MAX_BUFFERED_BYTES) {
+      this.onTooSlow();
+      this.close(CloseCode.TooSlow);
+      return;
+    }
     this.socket.send(frame);
+  }
+
+  /** Takes an awareness token if one is free (refilling at AWARENESS_PER_SECOND). */
+  takeAwarenessToken(now = Date.now()): boolean {
+    const refill = ((now - this.awarenessRefilledAt) / 1000) * AWARENESS_PER_SECOND;
+    this.awarenessTokens = Math.min(AWARENESS_BURST, this.awarenessTokens + refill);
+    this.awarenessRefilledAt = now;
+    if (this.awarenessTokens < 1) return false;
+    this.awarenessTokens -= 1;
+    return true;
+  }
+
+  /** Milliseconds until the next awareness token is free. */
+  msUntilAwarenessToken(): number {
+    return Math.max(0, Math.ceil(((1 - this.awarenessTokens) / AWARENESS_PER_SECOND) * 1000));
   }
 
   /** Closes with a named code. Idempotent; the reason defaults to the code's name. */
   close(code: CloseCode, reason: string = closeReasons[code]): void {
     if (this.closed) return;
+    this.closeCode = code;
     this.markClosed();
     this.socket.close(code, reason);
   }
@@ -53,6 +98,9 @@ export class Connection {
   markClosed(): void {
     if (this.closed) return;
     this.closed = true;
+    if (this.deferredTimer) clearTimeout(this.deferredTimer);
+    this.deferredTimer = null;
+    this.deferredAwareness = null;
     for (const listener of this.closeListeners.splice(0)) listener();
   }
 

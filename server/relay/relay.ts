@@ -10,7 +10,7 @@ import { Connection } from "./connection.ts";
 import { type ClientMessage, decodeMessage, ProtocolError } from "./protocol.ts";
 import { Room } from "./room.ts";
 import type { RelaySocket } from "./socket.ts";
-import { createStats } from "./stats.ts";
+import { createStats, observeStoreWrite } from "./stats.ts";
 
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -88,7 +88,7 @@ export class Relay {
    * token is checked and the document loads are kept in order and handled afterwards.
    */
   connect(socket: RelaySocket, name: string, token: string | undefined): ConnectionHandle {
-    const conn = new Connection(socket);
+    const conn = new Connection(socket, () => this.stats.errors.tooSlow++);
     this.stats.connectionsOpened++;
     let room: Room | null = null;
     this.admit(conn, name, token, (ready) => {
@@ -290,7 +290,9 @@ export class Relay {
       const stored = await this.options.store.loadDoc(name);
       const room = new Room(name, ref, stored, {
         persist: async (updates) => {
+          const started = performance.now();
           await this.options.store.appendUpdates(name, updates);
+          observeStoreWrite(this.stats, (performance.now() - started) / 1000);
           this.touch(ref.workshopId);
           slot.appendedSinceCompaction += updates.length;
           if (slot.appendedSinceCompaction > this.options.compactAfter) {

@@ -54,6 +54,8 @@ export class Room {
   private draining: Promise<void> | null = null;
   private integrated: Integrated[] = [];
   private destroyed = false;
+  /** Which open connection speaks for each awareness client id, so no one can take over another's. */
+  private readonly awarenessOwners = new Map<number, Connection>();
 
   constructor(
     readonly name: string,
@@ -137,6 +139,8 @@ export class Room {
   private leave(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
     const clientId = conn.awarenessClientId;
+    if (clientId !== null && this.awarenessOwners.get(clientId) === conn)
+      this.awarenessOwners.delete(clientId);
     if (clientId !== null && !this.destroyed && this.awareness.getStates().has(clientId)) {
       awarenessProtocol.removeAwarenessStates(this.awareness, [clientId], null);
     }
@@ -155,6 +159,9 @@ export class Room {
           continue;
         }
         const { conn, message } = entry;
+        // Whatever a connection sent after a frame that got it closed as abusive is not applied.
+        if (conn.closeCode === CloseCode.InvalidMessage || conn.closeCode === CloseCode.PolicyViolation)
+          continue;
         // Updates that arrived while a writer was connected are kept even if it has closed
         // since (a shutdown closes sockets first, then waits for this queue). Presence and
         // sync replies only matter to an open connection.
@@ -207,6 +214,11 @@ export class Room {
         this.applyAwareness(conn, message.update);
         return;
       case "query-awareness": {
+        // A one-byte query answered with every state would amplify: it spends a token too.
+        if (!conn.takeAwarenessToken()) {
+          this.options.stats.awarenessDropped++;
+          return;
+        }
         const states = [...this.awareness.getStates().keys()];
         conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)));
         return;
@@ -272,14 +284,42 @@ export class Room {
       conn.close(CloseCode.InvalidMessage, "invalid awareness update");
       return;
     }
-    // One client id per connection: the first one it speaks for. Others' entries are dropped.
+    // One client id per connection: the first free one it speaks for. Others' entries are dropped.
     const own = entries.filter((entry) => {
-      conn.awarenessClientId ??= entry.clientId;
+      if (conn.awarenessClientId === null && this.awarenessOwners.get(entry.clientId) === undefined) {
+        conn.awarenessClientId = entry.clientId;
+        this.awarenessOwners.set(entry.clientId, conn);
+      }
       return entry.clientId === conn.awarenessClientId && isSmallJson(entry.state, this.options);
     });
     if (own.length < entries.length) this.options.stats.awarenessDropped += entries.length - own.length;
     if (own.length === 0) return;
+    // Over the rate, only the newest update is kept and applied once a token is free:
+    // a flood is cut to the rate, yet the last presence (a cursor at rest) is not lost.
+    if (conn.deferredAwareness !== null || !conn.takeAwarenessToken()) {
+      if (conn.deferredAwareness !== null)
+        this.options.stats.awarenessDropped += conn.deferredAwareness.length;
+      conn.deferredAwareness = own;
+      this.scheduleDeferredAwareness(conn);
+      return;
+    }
     awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(own), conn);
+  }
+
+  private scheduleDeferredAwareness(conn: Connection): void {
+    if (conn.deferredTimer !== null) return;
+    conn.deferredTimer = setTimeout(() => {
+      conn.deferredTimer = null;
+      const entries = conn.deferredAwareness;
+      if (entries === null || !conn.isOpen || this.destroyed) return;
+      if (!conn.takeAwarenessToken()) {
+        this.scheduleDeferredAwareness(conn);
+        return;
+      }
+      conn.deferredAwareness = null;
+      awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(entries), conn);
+    }, conn.msUntilAwarenessToken());
+    conn.deferredTimer.unref();
   }
 
   private readonly relayAwareness = (

@@ -10,11 +10,18 @@ export interface RelayStats {
   awarenessDropped: number;
   roomsLoaded: number;
   roomsUnloaded: number;
+  /** Sync upgrades refused with 403 because a browser page of another origin opened them. */
+  originRefused: number;
+  /** `POST /api/join` answered 429 (join-code guessing). */
+  joinsRateLimited: number;
+  /** Latency of the store's update-log appends, as a cumulative histogram. */
+  storeWrites: StoreWriteLatency;
   errors: {
     invalidMessage: number;
     invalidUpdate: number;
     backlogOverflow: number;
     storeFailure: number;
+    tooSlow: number;
   };
 }
 
@@ -30,6 +37,30 @@ export function createStats(): RelayStats {
     awarenessDropped: 0,
     roomsLoaded: 0,
     roomsUnloaded: 0,
-    errors: { invalidMessage: 0, invalidUpdate: 0, backlogOverflow: 0, storeFailure: 0 },
+    originRefused: 0,
+    joinsRateLimited: 0,
+    storeWrites: { count: 0, sumSeconds: 0, buckets: STORE_WRITE_BUCKETS.map(() => 0) },
+    errors: { invalidMessage: 0, invalidUpdate: 0, backlogOverflow: 0, storeFailure: 0, tooSlow: 0 },
   };
+}
+
+/** Upper bounds (seconds) of the store-write histogram: SQLite appends take well under a millisecond. */
+export const STORE_WRITE_BUCKETS: readonly number[] = [
+  0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2,
+];
+
+export interface StoreWriteLatency {
+  count: number;
+  sumSeconds: number;
+  /** Cumulative counts per `STORE_WRITE_BUCKETS` bound (Prometheus `le` semantics). */
+  buckets: number[];
+}
+
+export function observeStoreWrite(stats: RelayStats, seconds: number): void {
+  const latency = stats.storeWrites;
+  latency.count++;
+  latency.sumSeconds += seconds;
+  STORE_WRITE_BUCKETS.forEach((bound, index) => {
+    if (seconds <= bound) latency.buckets[index] = (latency.buckets[index] ?? 0) + 1;
+  });
 }
