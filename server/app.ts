@@ -19,6 +19,7 @@ import { clientRoutes } from "./routes/client.ts";
 import { exportRoutes } from "./routes/export.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { joinRoutes } from "./routes/join.ts";
+import { metricsRoutes } from "./routes/metrics.ts";
 import { syncRoutes } from "./routes/sync.ts";
 import { tableRoutes } from "./routes/tables.ts";
 import { workshopRoutes } from "./routes/workshops.ts";
@@ -107,6 +108,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   installErrorHandlers(app);
   await app.register(fastifyWebsocket, { options: { maxPayload: config.maxMessageBytes } });
   await app.register(healthRoutes);
+  await app.register(metricsRoutes);
   await app.register(workshopRoutes);
   await app.register(joinRoutes);
   await app.register(tableRoutes);

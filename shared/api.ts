@@ -15,6 +15,8 @@ export const ErrorCode = {
   UnknownJoinCode: "UNKNOWN_JOIN_CODE",
   Unauthorized: "UNAUTHORIZED",
   Forbidden: "FORBIDDEN",
+  /** Too many join attempts from one address; `retry-after` says when to try again. */
+  TooManyRequests: "TOO_MANY_REQUESTS",
   /** An archive that is damaged, tampered with or not an archive (the message says what and where). */
   InvalidArchive: "INVALID_ARCHIVE",
   /** A Samla archive of a format or schema version this server cannot read. */

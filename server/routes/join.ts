@@ -4,14 +4,28 @@ import { normalizeJoinCode } from "../../shared/joinCodes.ts";
 import { Role } from "../../shared/permissions.ts";
 import { hashToken, newToken } from "../auth/tokens.ts";
 import { ApiError } from "../http/errors.ts";
+import { JoinLimiter } from "../http/rateLimit.ts";
 import { JoinBody } from "./schemas.ts";
 
 /** A tablet exchanges a table's join code for a token of its own. */
 export const joinRoutes: FastifyPluginAsyncTypebox = async (app) => {
-  app.post("/api/join", { schema: { body: JoinBody } }, async (request) => {
+  // Per client address (the socket's, not X-Forwarded-For: trustProxy is off).
+  const limiter = new JoinLimiter();
+  app.post("/api/join", { schema: { body: JoinBody } }, async (request, reply) => {
+    const verdict = limiter.attempt(request.ip);
+    if (!verdict.allowed) {
+      app.relay.stats.joinsRateLimited++;
+      void reply.header("retry-after", String(verdict.retryAfterSeconds));
+      throw new ApiError(
+        429,
+        ErrorCode.TooManyRequests,
+        "Too many join attempts. Wait a moment and try again.",
+      );
+    }
     const code = normalizeJoinCode(request.body.code);
     const table = code === null ? null : await app.store.findJoinCode(code);
     if (table === null) {
+      limiter.failed(request.ip);
       throw new ApiError(
         404,
         ErrorCode.UnknownJoinCode,

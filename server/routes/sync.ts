@@ -1,12 +1,25 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { RawData, WebSocket } from "ws";
+import { ErrorCode } from "../../shared/api.ts";
+import { errorBody } from "../http/errors.ts";
+import { isAllowedOrigin } from "../http/origin.ts";
 import type { RelaySocket } from "../relay/socket.ts";
 
 /** Adapts `@fastify/websocket` sockets to the framework-free relay. */
 export const syncRoutes: FastifyPluginAsync = async (app) => {
   app.get<{ Params: { "*": string }; Querystring: { token?: string } }>(
     "/sync/*",
-    { websocket: true },
+    {
+      websocket: true,
+      // Refused before the upgrade: a page of another site never gets a socket, a document load or a byte.
+      onRequest: async (request, reply) => {
+        if (isAllowedOrigin(request.headers.origin, request.headers.host, app.config.publicUrl)) return;
+        app.relay.stats.originRefused++;
+        return reply
+          .status(403)
+          .send(errorBody(ErrorCode.Forbidden, "Cross-origin sync connections are refused."));
+      },
+    },
     (socket, request) => {
       const token = typeof request.query.token === "string" ? request.query.token : undefined;
       // Listeners are attached synchronously so no frame is lost while the token is checked.
