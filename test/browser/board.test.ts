@@ -157,6 +157,8 @@ describe.skipIf(!browserAvailable)("table board in Chromium", () => {
     const second = "Gemensam lägesbild varje termin";
     await addNote(a.page, today, first);
     await addNote(a.page, change, second);
+    // Reload once the board says the notes are kept on this device (IndexedDB committed them).
+    await expectStatus(a.page, "syncOffline");
     await a.page.reload();
     await expect.poll(() => fieldValue(noteBox(a.page, today, 1))).toBe(first);
     await expect.poll(() => fieldValue(noteBox(a.page, change, 1))).toBe(second);

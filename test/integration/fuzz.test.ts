@@ -11,6 +11,7 @@ import { CloseCode } from "../../shared/closeCodes.ts";
 import { docName, tableDoc } from "../../shared/docNames.ts";
 import { connectClient } from "../helpers/client.ts";
 import { eventually } from "../helpers/eventually.ts";
+import { mulberry32 } from "../helpers/random.ts";
 import { openRawSocket } from "../helpers/rawSocket.ts";
 import { startServer } from "../helpers/server.ts";
 
@@ -26,18 +27,6 @@ const ACCEPTED_CLOSES: readonly number[] = [
   CloseCode.PolicyViolation,
   CloseCode.MessageTooBig,
 ];
-
-/** mulberry32: a tiny seeded PRNG, so every run of a seed sends the same bytes. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 class Fuzz {
   constructor(readonly next: () => number) {}

@@ -7,6 +7,7 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, expect, it } from "vitest";
 import { hasPendingUpdates, replayUpdates } from "../../server/store/replay.ts";
 import { openSqliteStore } from "../../server/store/sqlite.ts";
+import { mulberry32 } from "../helpers/random.ts";
 
 /**
  * Durability under `kill -9`: a writer process acknowledges updates only after
@@ -20,17 +21,6 @@ const DOC = "kill9/table/t1"; // as in the writer
 const RUNS = 3;
 // SAMLA_KILL9_SEED=<n> explores other kill moments; the test's name shows the seed in use.
 const SEED = Number(process.env.SAMLA_KILL9_SEED ?? 20_240_611);
-
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
 
 /**
  * Runs one writer, kills it with SIGKILL once it has acknowledged `killAfter` updates, and

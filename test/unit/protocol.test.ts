@@ -12,18 +12,7 @@ import {
   encodeUpdate,
   ProtocolError,
 } from "../../server/relay/protocol.ts";
-
-/** mulberry32: a tiny seeded PRNG, so a failing frame can be reproduced. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../helpers/random.ts";
 
 const bytes = (...values: number[]) => new Uint8Array(values);
 

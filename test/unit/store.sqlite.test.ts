@@ -8,18 +8,7 @@ import { hasPendingUpdates, replayUpdates } from "../../server/store/replay.ts";
 import { openSqliteStore, type SqliteStore } from "../../server/store/sqlite.ts";
 import { type NewWorkshop, StoreConflictError, type TokenRecord } from "../../server/store/store.ts";
 import { asId, type TableId, type WorkshopId } from "../../shared/ids.ts";
-
-/** Small seeded PRNG, so a failing random run can be replayed exactly. */
-function mulberry32(seed: number): () => number {
-  let a = seed >>> 0;
-  return () => {
-    a = (a + 0x6d2b79f5) >>> 0;
-    let t = a;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+import { mulberry32 } from "../helpers/random.ts";
 
 const wid = (id: string): WorkshopId => asId<"WorkshopId">(id);
 const tid = (id: string): TableId => asId<"TableId">(id);

@@ -1,6 +1,6 @@
 import { useEffect, useMemo } from "react";
 import type { TableId, WorkshopId } from "../../../shared/ids.ts";
-import { LanguageSwitch } from "../components/LanguageSwitch.tsx";
+import { NarrowPage } from "../components/NarrowPage.tsx";
 import { SyncStatus } from "../components/SyncStatus.tsx";
 import { useT } from "../i18n/useT.ts";
 import { JoinForm } from "../join/JoinForm.tsx";
@@ -20,16 +20,10 @@ export function BoardPage({ workshopId, tableId }: { workshopId: WorkshopId; tab
 
   if (join === null) {
     return (
-      <div className="page page--narrow">
-        <header className="page-header">
-          <LanguageSwitch />
-        </header>
-        <main id="main">
-          <h1>{t("appName")}</h1>
-          <p>{t("notJoined")}</p>
-          <JoinForm />
-        </main>
-      </div>
+      <NarrowPage>
+        <p>{t("notJoined")}</p>
+        <JoinForm />
+      </NarrowPage>
     );
   }
   if (docs === null) return <Loading />;
@@ -55,12 +49,9 @@ function BoardOrEnded({
 
   if (gone) {
     return (
-      <div className="page page--narrow">
-        <main id="main">
-          <h1>{t("appName")}</h1>
-          <p role="status">{t("workshopEnded")}</p>
-        </main>
-      </div>
+      <NarrowPage languageSwitch={false}>
+        <p role="status">{t("workshopEnded")}</p>
+      </NarrowPage>
     );
   }
   // Show the board as soon as there is something to show: from this device's copy or the server.
@@ -73,12 +64,9 @@ function BoardOrEnded({
 function Loading({ synced }: { synced?: BoardDocs["table"] }) {
   const t = useT();
   return (
-    <div className="page page--narrow">
-      <main id="main">
-        <h1>{t("appName")}</h1>
-        <p>{t("boardLoading")}</p>
-        {synced && <SyncStatus synced={synced} />}
-      </main>
-    </div>
+    <NarrowPage languageSwitch={false}>
+      <p>{t("boardLoading")}</p>
+      {synced && <SyncStatus synced={synced} />}
+    </NarrowPage>
   );
 }

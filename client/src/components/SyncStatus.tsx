@@ -8,6 +8,7 @@ const LABELS: Readonly<Record<Status, StringKey>> = {
   saving: "syncSaving",
   saved: "syncSaved",
   offline: "syncOffline",
+  offlineSaving: "syncOfflineSaving",
   refused: "syncRefused",
   gone: "workshopEnded",
 };

@@ -65,6 +65,7 @@ export const boardSv = {
   syncSaving: "Sparar …",
   syncSaved: "Allt sparat",
   syncOffline: "Offline: dina lappar sparas på den här enheten och skickas när nätet är tillbaka.",
+  syncOfflineSaving: "Offline: sparar dina lappar på den här enheten …",
   syncRefused: "Den här enheten har inte längre tillgång till bordet.",
   workshopEnded: "Workshoppen är avslutad och borttagen. Lapparna på den här enheten har rensats.",
 
@@ -140,6 +141,7 @@ export const boardEn: Readonly<Record<keyof typeof boardSv, string>> = {
   syncSaving: "Saving …",
   syncSaved: "Everything saved",
   syncOffline: "Offline: your notes are kept on this device and sent when the network is back.",
+  syncOfflineSaving: "Offline: saving your notes on this device …",
   syncRefused: "This device no longer has access to the table.",
   workshopEnded: "The workshop has ended and was deleted. The notes on this device have been cleared.",
 

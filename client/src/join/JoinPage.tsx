@@ -1,5 +1,5 @@
 import { useEffect, useState } from "react";
-import { LanguageSwitch } from "../components/LanguageSwitch.tsx";
+import { NarrowPage } from "../components/NarrowPage.tsx";
 import type { StringKey } from "../i18n/strings.ts";
 import { useT } from "../i18n/useT.ts";
 import { boardPath, navigate } from "../routes.ts";
@@ -25,18 +25,12 @@ export function JoinPage({ code }: { code: string }) {
   }, [code]);
 
   return (
-    <div className="page page--narrow">
-      <header className="page-header">
-        <LanguageSwitch />
-      </header>
-      <main id="main">
-        <h1>{t("appName")}</h1>
-        {error === null ? (
-          <p role="status">{t("joining")}</p>
-        ) : (
-          <JoinForm initialCode={code} initialError={error} />
-        )}
-      </main>
-    </div>
+    <NarrowPage>
+      {error === null ? (
+        <p role="status">{t("joining")}</p>
+      ) : (
+        <JoinForm initialCode={code} initialError={error} />
+      )}
+    </NarrowPage>
   );
 }

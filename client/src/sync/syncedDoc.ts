@@ -14,6 +14,8 @@ export type SyncStatus =
   | "saved"
   /** No connection: edits are kept on this device (IndexedDB) and sent later. */
   | "offline"
+  /** No connection, and the latest edits are still being written to this device. */
+  | "offlineSaving"
   /** The server refused this device for good (4401/4403/4404). */
   | "refused"
   /** The workshop was deleted (4410); the local copy has been cleared. */
@@ -60,6 +62,9 @@ export class SyncedDoc {
   private confirmedVersion = 0;
   private confirmRequestedFor = -1;
   private confirmTimer: ReturnType<typeof setTimeout> | null = null;
+  /** Local edits, and how many of them IndexedDB has committed (see `confirmLocalCopy`). */
+  private localEdits = 0;
+  private localEditsStored = 0;
   private connected = false;
   private destroyed = false;
 
@@ -71,7 +76,10 @@ export class SyncedDoc {
       closeCode: null,
     };
     this.local = options.keepLocal ? new IndexeddbPersistence(`samla:${options.name}`, this.doc) : null;
-    this.local?.whenSynced.then(() => this.update({ localLoaded: true }));
+    this.local?.whenSynced.then(() => {
+      this.update({ localLoaded: true });
+      this.confirmLocalCopy();
+    });
     // Everything in the local copy may be news to the server: confirm it after the first sync.
     if (this.local) this.localVersion = 1;
 
@@ -94,6 +102,8 @@ export class SyncedDoc {
     this.doc.on("update", (_update: Uint8Array, origin: unknown) => {
       if (origin === this.provider || origin === this.local) return;
       this.localVersion++;
+      this.localEdits++;
+      this.confirmLocalCopy();
       this.refresh();
       this.scheduleConfirmation();
     });
@@ -146,6 +156,22 @@ export class SyncedDoc {
     };
   }
 
+  /**
+   * y-indexeddb writes each update in its own transaction, and a reload aborts one still in
+   * flight. IndexedDB runs transactions on the same store in the order they were created, so a
+   * read-only one opened now completes only after every write before it: then the copy is safe.
+   */
+  private confirmLocalCopy(): void {
+    const db = this.local?.db;
+    if (!db || this.destroyed) return;
+    const edits = this.localEdits;
+    const barrier = db.transaction(["updates"], "readonly");
+    barrier.oncomplete = () => {
+      this.localEditsStored = Math.max(this.localEditsStored, edits);
+      this.refresh();
+    };
+  }
+
   private scheduleConfirmation(): void {
     if (this.confirmTimer) clearTimeout(this.confirmTimer);
     this.confirmTimer = setTimeout(() => {
@@ -186,7 +212,7 @@ export class SyncedDoc {
     } else if (!this.state.serverSynced && online && this.provider.wsUnsuccessfulReconnects === 0) {
       status = "connecting";
     } else {
-      status = "offline";
+      status = this.localEditsStored < this.localEdits ? "offlineSaving" : "offline";
     }
     this.update({ status });
   }
