@@ -1,8 +1,6 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { replayUpdates } from "../../server/store/replay.ts";
 import { openSqliteStore } from "../../server/store/sqlite.ts";
@@ -20,10 +18,10 @@ import { readMeta } from "../../shared/schema/meta.ts";
 import { allInsights, allThemes } from "../../shared/schema/synthesis.ts";
 import { allNotes, notesFor, parseNoteRef, readNote } from "../../shared/schema/table.ts";
 import { connectClient, type TestClient } from "../helpers/client.ts";
+import { FIXTURE } from "../helpers/fixtureDay.ts";
+import { runScript } from "../helpers/script.ts";
 import { startServer } from "../helpers/server.ts";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const FIXTURE = path.join(ROOT, "test", "fixtures", "praktikerdialog.json");
 const PUBLIC_URL = "http://samla.test";
 
 /**
@@ -34,32 +32,6 @@ function tempDataDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "samla-demo-"));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
-}
-
-function runDemo(
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/demo.ts"], {
-      cwd: ROOT,
-      // Set to empty so a developer's own environment cannot change the outcome.
-      env: { ...process.env, DATABASE_URL: "", REDIS_URL: "", PORT: "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    onTestFinished(() => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
 }
 
 describe("the demo day", () => {
@@ -212,7 +184,10 @@ describe("the demo day", () => {
   it("npm run demo's script prints the links, with the server running on the same data", async () => {
     const dataDir = tempDataDir();
     const server = await startServer({ dataDir });
-    const { code, stdout, stderr } = await runDemo({ DATA_DIR: dataDir, PUBLIC_URL });
+    const { code, stdout, stderr } = await runScript("scripts/demo.ts", [], {
+      DATA_DIR: dataDir,
+      PUBLIC_URL,
+    });
     expect(stderr).not.toMatch(/failed/i);
     expect(code).toBe(0);
     expect(stdout).toContain(day.title);
@@ -234,7 +209,10 @@ describe("the demo day", () => {
 
   it("npm run demo's script exits non-zero with a clear message when it cannot run", async () => {
     const dataDir = tempDataDir();
-    const { code, stdout, stderr } = await runDemo({ DATA_DIR: dataDir, REDIS_URL: "redis://localhost" });
+    const { code, stdout, stderr } = await runScript("scripts/demo.ts", [], {
+      DATA_DIR: dataDir,
+      REDIS_URL: "redis://localhost",
+    });
     expect(code).not.toBe(0);
     expect(stdout).toBe("");
     expect(stderr).toMatch(/Samla demo failed: REDIS_URL is set/);

@@ -1,11 +1,8 @@
-import { spawn } from "node:child_process";
 import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { readWorkshop } from "../../server/workshops/readWorkshop.ts";
-import { readDayFixture, seedDay } from "../../server/workshops/seedDay.ts";
 import { docName, metaDoc, tableDoc } from "../../shared/docNames.ts";
 import { renderMarkdown, reportInputFromDocs } from "../../shared/export/markdown.ts";
 import type { NoteId, WorkshopId } from "../../shared/ids.ts";
@@ -13,10 +10,10 @@ import { readMeta } from "../../shared/schema/meta.ts";
 import { createNote, readNote, setNoteHidden } from "../../shared/schema/table.ts";
 import { connectClient } from "../helpers/client.ts";
 import { eventually } from "../helpers/eventually.ts";
+import { seededServer } from "../helpers/fixtureDay.ts";
+import { runScript } from "../helpers/script.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
-const ROOT = fileURLToPath(new URL("../..", import.meta.url));
-const FIXTURE = path.join(ROOT, "test", "fixtures", "praktikerdialog.json");
 const reportPath = (workshopId: string) => `/api/workshops/${workshopId}/export.md`;
 
 /** What `renderMarkdown` makes of the workshop's documents in the store, right now. */
@@ -30,49 +27,15 @@ async function storedReport(server: TestServer, workshopId: WorkshopId): Promise
   }
 }
 
-async function seededServer() {
-  const server = await startServer();
-  const seeded = await seedDay(server.app.store, "http://samla.test", readDayFixture(FIXTURE));
-  return { server, seeded };
-}
-
 function tempDir(): string {
   const dir = mkdtempSync(path.join(tmpdir(), "samla-export-"));
   onTestFinished(() => rmSync(dir, { recursive: true, force: true }));
   return dir;
 }
 
-/** `npm run export` as the host runs it, without npm: `node --import tsx scripts/export.ts …`. */
-function runExport(
-  args: readonly string[],
-  env: Record<string, string>,
-): Promise<{ code: number | null; stdout: string; stderr: string }> {
-  return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, ["--import", "tsx", "scripts/export.ts", ...args], {
-      cwd: ROOT,
-      // Set to empty so a developer's own environment cannot change the outcome.
-      env: { ...process.env, DATABASE_URL: "", REDIS_URL: "", PORT: "", ...env },
-      stdio: ["ignore", "pipe", "pipe"],
-    });
-    let stdout = "";
-    let stderr = "";
-    child.stdout.setEncoding("utf8").on("data", (chunk: string) => {
-      stdout += chunk;
-    });
-    child.stderr.setEncoding("utf8").on("data", (chunk: string) => {
-      stderr += chunk;
-    });
-    onTestFinished(() => {
-      if (child.exitCode === null && child.signalCode === null) child.kill("SIGKILL");
-    });
-    child.on("error", reject);
-    child.on("close", (code) => resolve({ code, stdout, stderr }));
-  });
-}
-
 describe("GET /api/workshops/:id/export.md", () => {
   it("gives the facilitator the report as a Markdown download, the same as rendering the stored documents", async () => {
-    const { server, seeded } = await seededServer();
+    const { server, day: seeded } = await seededServer();
     const response = await server.request("GET", reportPath(seeded.workshopId), {
       token: seeded.facilitatorToken,
     });
@@ -159,7 +122,7 @@ describe("GET /api/workshops/:id/export.md", () => {
 
 describe("npm run export", () => {
   it("writes the same report as the server, with the server stopped", async () => {
-    const { server, seeded } = await seededServer();
+    const { server, day: seeded } = await seededServer();
     const served = await server.request("GET", reportPath(seeded.workshopId), {
       token: seeded.facilitatorToken,
     });
@@ -167,14 +130,16 @@ describe("npm run export", () => {
     await server.stop();
 
     const out = path.join(tempDir(), "rapport.md");
-    const written = await runExport([seeded.workshopId, "--out", out], { DATA_DIR: server.dataDir });
+    const written = await runScript("scripts/export.ts", [seeded.workshopId, "--out", out], {
+      DATA_DIR: server.dataDir,
+    });
     expect(written.stderr).toBe("");
     expect(written.code).toBe(0);
     expect(written.stdout).toBe(`Report written to ${out}\n`);
     expect(readFileSync(out, "utf8")).toBe(served.text);
 
     // Without --out, the report alone goes to stdout.
-    const printed = await runExport([seeded.workshopId], { DATA_DIR: server.dataDir });
+    const printed = await runScript("scripts/export.ts", [seeded.workshopId], { DATA_DIR: server.dataDir });
     expect(printed.code).toBe(0);
     expect(printed.stdout).toBe(served.text);
   });
@@ -204,7 +169,7 @@ describe("npm run export", () => {
     await server.createWorkshop();
     await server.stop();
     const { args, env } = setup(server.dataDir);
-    const result = await runExport(args, env);
+    const result = await runScript("scripts/export.ts", args, env);
     expect(result.code).toBe(code);
     expect(result.stdout).toBe("");
     expect(result.stderr).toMatch(/^Samla export failed: /);

@@ -1,24 +1,10 @@
-import { mkdtempSync, rmSync } from "node:fs";
-import { tmpdir } from "node:os";
-import path from "node:path";
-import { describe, expect, it, onTestFinished } from "vitest";
-import { openSqliteStore } from "../../server/store/sqlite.ts";
-import { readDayFixture, seedDay } from "../../server/workshops/seedDay.ts";
+import { describe, expect, it } from "vitest";
 import type { CreateWorkshopResponse } from "../../shared/api.ts";
 import { docName, metaDoc } from "../../shared/docNames.ts";
 import { readMeta } from "../../shared/schema/meta.ts";
 import { readStartingPoint } from "../../shared/schema/startingPoint.ts";
 import { connectClient } from "../helpers/client.ts";
-import { startServer } from "../helpers/server.ts";
-
-async function seededServer() {
-  const dataDir = mkdtempSync(path.join(tmpdir(), "samla-followup-"));
-  onTestFinished(() => rmSync(dataDir, { recursive: true, force: true }));
-  const store = openSqliteStore({ dataDir });
-  const day = await seedDay(store, "http://samla.test", readDayFixture("test/fixtures/praktikerdialog.json"));
-  await store.close();
-  return { server: await startServer({ dataDir }), day };
-}
+import { seededServer } from "../helpers/fixtureDay.ts";
 
 describe("follow-up workshop", () => {
   it("starts from the day's conclusions, with its tables, fields and a reflection round", async () => {

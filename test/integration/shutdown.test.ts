@@ -27,20 +27,25 @@ async function post<T>(url: string, body: unknown): Promise<T> {
 // Each test starts the server as its own process twice (TypeScript compiled at start): slow machines need time.
 const PROCESS_TEST_MS = 60_000;
 
+/** A server process on a fresh data directory, with a one-table workshop and a tablet's token. */
+async function workshopOnProcess(prefix: string) {
+  const dataDir = mkdtempSync(path.join(tmpdir(), prefix));
+  dirs.push(dataDir);
+  const first = await spawnServer(dataDir);
+  const workshop = await post<CreateWorkshopResponse>(`${first.url}/api/workshops`, {
+    title: "Dag",
+    tables: 1,
+  });
+  const table = workshop.tables[0]!;
+  const { token } = await post<JoinResponse>(`${first.url}/api/join`, { code: table.joinCode });
+  return { dataDir, first, workshop, token, name: docName(tableDoc(workshop.workshopId, table.id)) };
+}
+
 describe("durability", () => {
   it(
     "keeps every note another client had seen when the server is killed with SIGKILL",
     async () => {
-      const dataDir = mkdtempSync(path.join(tmpdir(), "samla-kill-"));
-      dirs.push(dataDir);
-      const first = await spawnServer(dataDir);
-      const workshop = await post<CreateWorkshopResponse>(`${first.url}/api/workshops`, {
-        title: "Dag",
-        tables: 1,
-      });
-      const table = workshop.tables[0]!;
-      const { token } = await post<JoinResponse>(`${first.url}/api/join`, { code: table.joinCode });
-      const name = docName(tableDoc(workshop.workshopId, table.id));
+      const { dataDir, first, workshop, token, name } = await workshopOnProcess("samla-kill-");
 
       const tablet = connectClient(first, name, token);
       const reader = connectClient(first, name, workshop.facilitatorToken);
@@ -74,16 +79,7 @@ describe("graceful shutdown", () => {
   it(
     "on SIGTERM closes sockets with 1012, keeps every note, and exits within seconds",
     async () => {
-      const dataDir = mkdtempSync(path.join(tmpdir(), "samla-shutdown-"));
-      dirs.push(dataDir);
-      const first = await spawnServer(dataDir);
-      const workshop = await post<CreateWorkshopResponse>(`${first.url}/api/workshops`, {
-        title: "Dag",
-        tables: 1,
-      });
-      const table = workshop.tables[0]!;
-      const { token } = await post<JoinResponse>(`${first.url}/api/join`, { code: table.joinCode });
-      const name = docName(tableDoc(workshop.workshopId, table.id));
+      const { dataDir, first, workshop, token, name } = await workshopOnProcess("samla-shutdown-");
 
       const tablet = connectClient(first, name, token);
       await tablet.synced();

@@ -1,12 +1,12 @@
 import { useCallback, useEffect, useMemo, useRef } from "react";
 import type { NoteId } from "../../../shared/ids.ts";
-import { type MetaState, readMeta } from "../../../shared/schema/meta.ts";
+import type { MetaState } from "../../../shared/schema/meta.ts";
 import { LanguageSwitch } from "../components/LanguageSwitch.tsx";
 import { SyncStatus } from "../components/SyncStatus.tsx";
 import { useT } from "../i18n/useT.ts";
 import type { Join } from "../session/joins.ts";
 import { useAppStore } from "../store/index.ts";
-import { jsonEqual, useYValue } from "../sync/hooks.ts";
+import { useMetaState } from "../workshop/hooks.ts";
 import { StartingPointView } from "../workshop/StartingPointView.tsx";
 import { OtherTables } from "./OtherTables.tsx";
 import { PromptColumn } from "./PromptColumn.tsx";
@@ -19,7 +19,7 @@ import { Voting } from "./Voting.tsx";
 /** A table's board: the round's questions, this table's notes, and what the facilitator decides. */
 export function Board({ docs, join }: { docs: BoardDocs; join: Join }) {
   const t = useT();
-  const meta = useYValue(docs.metaChanges, () => readMeta(docs.meta.doc), jsonEqual);
+  const meta = useMetaState(docs.meta);
   const setWorkshopLanguage = useAppStore((state) => state.setWorkshopLanguage);
   useEffect(() => {
     setWorkshopLanguage(meta.schemaVersion > 0 ? meta.language : null);

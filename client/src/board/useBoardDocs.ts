@@ -1,7 +1,6 @@
 import { useEffect, useMemo, useState } from "react";
 import { docName, metaDoc, synthesisDoc, tableDoc } from "../../../shared/docNames.ts";
 import type { Join } from "../session/joins.ts";
-import { docObservable } from "../sync/hooks.ts";
 import { syncServerUrl } from "../sync/serverUrl.ts";
 import { SyncedDoc } from "../sync/syncedDoc.ts";
 
@@ -10,7 +9,6 @@ export interface BoardDocs {
   readonly table: SyncedDoc;
   /** The facilitator's themes (read only), for dot voting. */
   readonly synthesis: SyncedDoc;
-  readonly metaChanges: ReturnType<typeof docObservable>;
 }
 
 /**
@@ -43,7 +41,7 @@ export function useBoardDocs(join: Join | null): BoardDocs | null {
     });
     // A tablet is present at its table, not on the synthesis.
     synthesis.awareness.setLocalState(null);
-    setDocs({ meta, table, synthesis, metaChanges: docObservable(meta.doc) });
+    setDocs({ meta, table, synthesis });
     return () => {
       meta.destroy();
       table.destroy();

@@ -57,16 +57,10 @@ export function ScreenView({ connection }: { connection: WorkshopConnection }) {
 
   return (
     <WorkshopLanguage.Provider value={meta.language}>
-      {/* Keyed by round too: a new round is read afresh (see SynthesisFeed). */}
-      <SynthesisFeed
-        key={roundId ?? ""}
-        synthesis={connection.synthesis}
-        roundId={roundId}
-        onSynthesis={reportSynthesis}
-      />
+      <SynthesisFeed synthesis={connection.synthesis} roundId={roundId} onSynthesis={reportSynthesis} />
       {[...tables].map(([tableId, table]) => (
         <TableFeed
-          key={`${tableId}/${roundId ?? ""}`}
+          key={tableId}
           tableId={tableId}
           table={table}
           tableName={tableNames.get(tableId) ?? ""}

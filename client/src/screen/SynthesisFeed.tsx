@@ -17,10 +17,7 @@ interface SynthesisFeedProps {
   readonly onSynthesis: (value: RoundSynthesis) => void;
 }
 
-/**
- * The synthesis of one round. Mount it keyed by the round: the read hooks re-read only when
- * their document changes, not when the round they are asked about does.
- */
+/** The synthesis of one round, reported upwards as it changes. */
 export const SynthesisFeed = memo(function SynthesisFeed({
   synthesis,
   roundId,

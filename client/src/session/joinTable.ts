@@ -1,5 +1,6 @@
 import { ErrorCode, type JoinResponse } from "../../../shared/api.ts";
 import { normalizeJoinCode } from "../../../shared/joinCodes.ts";
+import { api } from "../api.ts";
 import type { StringKey } from "../i18n/strings.ts";
 import { type Join, saveJoin } from "./joins.ts";
 
@@ -11,22 +12,10 @@ export type JoinResult =
 export async function joinTable(input: string): Promise<JoinResult> {
   const code = normalizeJoinCode(input);
   if (code === null) return { ok: false, error: "joinInvalidCode" };
-  let response: Response;
-  try {
-    response = await fetch("/api/join", {
-      method: "POST",
-      headers: { "content-type": "application/json" },
-      body: JSON.stringify({ code }),
-    });
-  } catch {
-    return { ok: false, error: "joinFailed" };
+  const result = await api<JoinResponse>("POST", "/api/join", { body: { code } });
+  if (!result.ok) {
+    return { ok: false, error: result.code === ErrorCode.UnknownJoinCode ? "joinUnknownCode" : "joinFailed" };
   }
-  if (!response.ok) {
-    const body: unknown = await response.json().catch(() => null);
-    const errorCode = (body as { error?: { code?: unknown } } | null)?.error?.code;
-    return { ok: false, error: errorCode === ErrorCode.UnknownJoinCode ? "joinUnknownCode" : "joinFailed" };
-  }
-  const join = (await response.json()) as JoinResponse;
-  saveJoin(join);
-  return { ok: true, join };
+  saveJoin(result.body);
+  return { ok: true, join: result.body };
 }
