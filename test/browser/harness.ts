@@ -25,7 +25,8 @@ import { startServer, type TestServer } from "../helpers/server.ts";
 export const sv = STRINGS.sv;
 
 const ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../..");
-export const CLIENT_ROOT = path.join(ROOT, "dist/client");
+/** The built app under test; `SAMLA_CLIENT_ROOT` points elsewhere (a build of one's own, in parallel work). */
+export const CLIENT_ROOT = process.env.SAMLA_CLIENT_ROOT ?? path.join(ROOT, "dist/client");
 
 /** 10-inch tablets, the devices tables use. */
 export const TABLET_LANDSCAPE = { width: 1280, height: 800 } as const;

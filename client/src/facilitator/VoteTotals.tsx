@@ -187,6 +187,8 @@ function useVotesByTable(tables: ReadonlyMap<TableId, SyncedDoc>): ReadonlyMap<T
   } | null>(null);
   const subscribe = useCallback(
     (onChange: () => void) => {
+      // React re-reads right after subscribing: make that catch what changed since the render.
+      version.current++;
       const listener = () => {
         version.current++;
         onChange();

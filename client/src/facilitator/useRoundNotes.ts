@@ -25,6 +25,8 @@ export function useRoundNotes(
   }>(null);
   const subscribe = useCallback(
     (onChange: () => void) => {
+      // React re-reads right after subscribing: make that catch what changed since the render.
+      version.current++;
       const listener = () => {
         version.current++;
         onChange();

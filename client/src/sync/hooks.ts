@@ -34,6 +34,9 @@ export function useYValue<T>(
   const subscribe = useCallback(
     (onChange: () => void) => {
       if (type === null) return () => {};
+      // Whatever changed between the render and this subscription is caught by React's
+      // check right after it: make that check read afresh.
+      version.current++;
       const listener = () => {
         version.current++;
         onChange();
@@ -60,19 +63,24 @@ export function useAwarenessStates(awareness: Awareness): ReadonlyMap<number, Re
   const cache = useRef<Map<number, Record<string, unknown>> | null>(null);
   const subscribe = useCallback(
     (onChange: () => void) => {
-      const listener = () => {
-        cache.current = null;
-        onChange();
-      };
-      awareness.on("change", listener);
-      return () => awareness.off("change", listener);
+      awareness.on("change", onChange);
+      return () => awareness.off("change", onChange);
     },
     [awareness],
   );
   return useSyncExternalStore(subscribe, () => {
-    cache.current ??= new Map(awareness.getStates() as Map<number, Record<string, unknown>>);
+    // Compared, not only invalidated by the listener: a change that lands between the render
+    // and the subscription must still show (states are replaced, never mutated, on update).
+    const states = awareness.getStates() as Map<number, Record<string, unknown>>;
+    if (cache.current === null || !sameEntries(cache.current, states)) cache.current = new Map(states);
     return cache.current;
   });
+}
+
+function sameEntries<K, V>(a: ReadonlyMap<K, V>, b: ReadonlyMap<K, V>): boolean {
+  if (a.size !== b.size) return false;
+  for (const [key, value] of a) if (!Object.is(b.get(key), value)) return false;
+  return true;
 }
 
 export function shallowArrayEqual<T>(a: readonly T[], b: readonly T[]): boolean {
