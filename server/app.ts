@@ -43,7 +43,31 @@ export interface AppOptions {
   readonly clientRoot?: string | null;
   /** Fastify's logger option; defaults to JSON logs at `config.logLevel`. */
   readonly logger?: FastifyServerOptions["logger"];
+  /** Deadlines against slow, stuck and vanished clients; tests shorten them. */
+  readonly timeouts?: Partial<Timeouts>;
 }
+
+/** Deadlines against slow, stuck and vanished clients (slowloris, dead Wi-Fi, readers that never read). */
+export interface Timeouts {
+  /** A request's headers must be in within this; so must the first bytes of a connection that sends nothing. */
+  readonly headersMs: number;
+  /** A whole request, body included: room for a 20 MiB archive import over a slow uplink. */
+  readonly requestMs: number;
+  /** An idle keep-alive connection between requests; longer than common proxies' 60 s idle timeout. */
+  readonly keepAliveMs: number;
+  /** Sync sockets are pinged this often; one that did not answer the previous ping is terminated. */
+  readonly heartbeatMs: number;
+  /** A sync socket we closed must finish its close handshake within this, or it is terminated. */
+  readonly closeHandshakeMs: number;
+}
+
+export const DEFAULT_TIMEOUTS: Timeouts = {
+  headersMs: 10_000,
+  requestMs: 60_000,
+  keepAliveMs: 72_000,
+  heartbeatMs: 30_000,
+  closeHandshakeMs: 5_000,
+};
 
 const DEFAULT_CLIENT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/client");
 const API_BODY_LIMIT = 64 * 1024;
@@ -65,6 +89,7 @@ function sendFrameworkError(error: FastifyError, _request: FastifyRequest, reply
 /** Builds the whole app (API, relay, web app) without listening, so tests can start it on port 0. */
 export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   const { config } = options;
+  const timeouts: Timeouts = { ...DEFAULT_TIMEOUTS, ...options.timeouts };
   const app = Fastify({
     logger: options.logger ?? {
       level: config.logLevel,
@@ -79,6 +104,15 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     },
     forceCloseConnections: true,
     frameworkErrors: sendFrameworkError,
+    // Node closes a request whose headers or body dribble in too slowly (408), checked this often;
+    // its default check every 30 s would let a slow request live up to 40 s instead of 10.
+    http: {
+      headersTimeout: timeouts.headersMs,
+      requestTimeout: timeouts.requestMs,
+      connectionsCheckingInterval: Math.min(1_000, Math.max(10, Math.floor(timeouts.headersMs / 4))),
+    },
+    requestTimeout: timeouts.requestMs,
+    keepAliveTimeout: timeouts.keepAliveMs,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
   const store = options.store ?? openSqliteStore({ dataDir: config.dataDir });
@@ -89,6 +123,10 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     maxBacklogBytes: config.maxMessageBytes * 2,
     maxAwarenessStateChars: 8 * 1024,
     compactAfter: 500,
+    maxConnectionsPerToken: config.maxConnectionsPerToken,
+    maxDocBytes: config.maxDocBytes,
+    heartbeatMs: timeouts.heartbeatMs,
+    closeHandshakeMs: timeouts.closeHandshakeMs,
   });
   app.decorate("config", config);
   app.decorate("store", store);

@@ -10,6 +10,10 @@ export interface Config {
   readonly dataDir: string;
   readonly retentionDays: number | null;
   readonly maxMessageBytes: number;
+  /** Sync connections one token may have open at once, across the whole server. */
+  readonly maxConnectionsPerToken: number;
+  /** The stored size (bytes of the snapshot and log) a document may reach; writes past it are refused. */
+  readonly maxDocBytes: number;
   readonly logLevel: LogLevel;
   /** How long an empty document stays in memory. */
   readonly unloadGraceMs: number;
@@ -45,6 +49,10 @@ export function loadConfig(env: Env = process.env): Config {
     dataDir: path.resolve(nonEmpty(env.DATA_DIR) ? env.DATA_DIR : "./data"),
     retentionDays: nonEmpty(env.RETENTION_DAYS) ? integer(env, "RETENTION_DAYS", 0, 1, 36_500) : null,
     maxMessageBytes: integer(env, "MAX_MESSAGE_BYTES", 1024 * 1024, 1024, 64 * 1024 * 1024),
+    // A facilitator opens ~45 documents on each of ~3 devices; a table token a few per tablet.
+    maxConnectionsPerToken: integer(env, "MAX_CONNECTIONS_PER_TOKEN", 256, 1, 100_000),
+    // A table's whole day is well under 1 MiB; the floor leaves room for a workshop's setup.
+    maxDocBytes: integer(env, "MAX_DOC_BYTES", 16 * 1024 * 1024, 64 * 1024, 1024 * 1024 * 1024),
     logLevel: logLevel(env.LOG_LEVEL),
     unloadGraceMs: integer(env, "UNLOAD_GRACE_MS", 10_000, 0, 3_600_000),
   };

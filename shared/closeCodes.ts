@@ -11,6 +11,10 @@ export const CloseCode = {
   NotFound: 4404,
   /** The workshop was deleted for good. */
   Gone: 4410,
+  /** The document reached MAX_DOC_BYTES: the update that would pass it was not applied. */
+  DocumentFull: 4413,
+  /** This token already has MAX_CONNECTIONS_PER_TOKEN connections open. */
+  TooManyConnections: 4429,
   /** Frame larger than MAX_MESSAGE_BYTES. */
   MessageTooBig: 1009,
   /** Malformed message: not binary, not y-websocket, or not a valid update. */
@@ -34,6 +38,8 @@ export const closeReasons: Record<CloseCode, string> = {
   [CloseCode.Forbidden]: "not allowed on this document",
   [CloseCode.NotFound]: "no such workshop or document",
   [CloseCode.Gone]: "workshop deleted",
+  [CloseCode.DocumentFull]: "document is full",
+  [CloseCode.TooManyConnections]: "too many connections for this token",
   [CloseCode.MessageTooBig]: "message too big",
   [CloseCode.InvalidMessage]: "malformed message",
   [CloseCode.PolicyViolation]: "policy violation",

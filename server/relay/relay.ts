@@ -4,11 +4,12 @@ import { type DocRef, docName, metaDoc } from "../../shared/docNames.ts";
 import type { WorkshopId } from "../../shared/ids.ts";
 import { dependsOnReveal } from "../../shared/permissions.ts";
 import { isRevealed } from "../../shared/schema/meta.ts";
+import { hashToken, looksLikeToken } from "../auth/tokens.ts";
 import type { Store } from "../store/store.ts";
 import { decideAccess } from "./access.ts";
 import { Connection } from "./connection.ts";
 import { type ClientMessage, decodeMessage, ProtocolError } from "./protocol.ts";
-import { Room } from "./room.ts";
+import { byteLength, Room } from "./room.ts";
 import type { RelaySocket } from "./socket.ts";
 import { createStats, observeStoreWrite } from "./stats.ts";
 
@@ -24,6 +25,14 @@ export interface RelayOptions {
   readonly maxAwarenessStateChars: number;
   /** Compact a document's log once it has this many entries past its snapshot. */
   readonly compactAfter: number;
+  /** Sync connections one token may have open at once, across the whole relay. */
+  readonly maxConnectionsPerToken: number;
+  /** The stored size a client's update may not take a document past. */
+  readonly maxDocBytes: number;
+  /** How often every socket is pinged; one that did not answer the previous ping is terminated. */
+  readonly heartbeatMs: number;
+  /** How long a socket we closed may take to finish its close handshake before it is terminated. */
+  readonly closeHandshakeMs: number;
 }
 
 /** The slice of a pino-style logger the relay uses. */
@@ -35,6 +44,9 @@ export interface RelayLog {
 /** What the transport adapter feeds the relay for one socket. */
 export interface ConnectionHandle {
   receive(frame: Uint8Array, isBinary: boolean): void;
+  /** The peer answered a ping. */
+  pong(): void;
+  /** The socket is gone: its close handshake ended, it errored, or it was terminated. */
   closed(): void;
 }
 
@@ -43,6 +55,10 @@ interface Slot {
   room: Room | null;
   /** Updates appended since the last compaction, so a document loaded all day stays compact. */
   appendedSinceCompaction: number;
+  /** The stored size the last compaction left (0 until one ran): bytes past twice it compact too. */
+  compactedBytes: number;
+  /** A compaction is scheduled or running. */
+  compacting: boolean;
   loading: Promise<Room> | null;
   unloading: Promise<void> | null;
   holds: number;
@@ -62,9 +78,17 @@ export class Relay {
   private readonly retired = new Set<WorkshopId>();
   /** When each workshop's last activity was last recorded (for retention), to write it rarely. */
   private readonly lastTouched = new Map<WorkshopId, number>();
+  /** Every socket from its upgrade until it is gone, whether or not it reached a room. */
+  private readonly live = new Set<Connection>();
+  /** Open sockets per token (keyed by the token's hash, never the token itself). */
+  private readonly perToken = new Map<string, number>();
+  private readonly heartbeatTimer: NodeJS.Timeout;
   private shuttingDown = false;
 
-  constructor(private readonly options: RelayOptions) {}
+  constructor(private readonly options: RelayOptions) {
+    this.heartbeatTimer = setInterval(() => this.heartbeat(), options.heartbeatMs);
+    this.heartbeatTimer.unref();
+  }
 
   get loadedDocuments(): number {
     let count = 0;
@@ -72,10 +96,9 @@ export class Relay {
     return count;
   }
 
+  /** Sockets that are not gone yet: being checked, in a room, or still closing. */
   get openConnections(): number {
-    let count = 0;
-    for (const slot of this.slots.values()) count += slot.room?.connections.size ?? 0;
-    return count;
+    return this.live.size;
   }
 
   /** The loaded room of a document, if any (for tests and diagnostics). */
@@ -88,15 +111,23 @@ export class Relay {
    * token is checked and the document loads are kept in order and handled afterwards.
    */
   connect(socket: RelaySocket, name: string, token: string | undefined): ConnectionHandle {
-    const conn = new Connection(socket, () => this.stats.errors.tooSlow++);
-    this.stats.connectionsOpened++;
-    let room: Room | null = null;
-    this.admit(conn, name, token, (ready) => {
-      room = ready;
-    }).catch((error: unknown) => {
-      this.options.log.error({ err: error, doc: name }, "could not open document");
-      conn.close(CloseCode.InternalError);
+    const conn = new Connection(socket, {
+      onTooSlow: () => this.stats.errors.tooSlow++,
+      onCloseTimeout: () => this.stats.errors.closeTimeout++,
+      closeHandshakeMs: this.options.closeHandshakeMs,
     });
+    this.stats.connectionsOpened++;
+    this.live.add(conn);
+    conn.onGone(() => this.live.delete(conn));
+    let room: Room | null = null;
+    if (this.claimTokenSlot(conn, token)) {
+      this.admit(conn, name, token, (ready) => {
+        room = ready;
+      }).catch((error: unknown) => {
+        this.options.log.error({ err: error, doc: name }, "could not open document");
+        conn.close(CloseCode.InternalError);
+      });
+    }
     return {
       receive: (frame, isBinary) => {
         if (!conn.isOpen) return;
@@ -113,8 +144,52 @@ export class Relay {
           conn.close(CloseCode.PolicyViolation, "too much sent before the document was ready");
         }
       },
-      closed: () => conn.markClosed(),
+      pong: () => conn.pong(),
+      closed: () => conn.socketGone(),
     };
+  }
+
+  /**
+   * Counts the socket against its token, synchronously on upgrade so that a burst of sockets cannot
+   * all pass while their tokens are checked; over the cap it is refused (4429) before anything
+   * about the document is read. A malformed token is not counted: the access check refuses it.
+   * The slot is freed when the socket is gone, not when its close starts.
+   */
+  private claimTokenSlot(conn: Connection, token: string | undefined): boolean {
+    if (!looksLikeToken(token)) return true;
+    const key = hashToken(token);
+    const open = this.perToken.get(key) ?? 0;
+    if (open >= this.options.maxConnectionsPerToken) {
+      this.stats.connectionsRefused++;
+      this.stats.errors.tooManyConnections++;
+      conn.close(CloseCode.TooManyConnections);
+      return false;
+    }
+    this.perToken.set(key, open + 1);
+    conn.onGone(() => {
+      const left = (this.perToken.get(key) ?? 1) - 1;
+      if (left > 0) this.perToken.set(key, left);
+      else this.perToken.delete(key);
+    });
+    return true;
+  }
+
+  /**
+   * One beat: a socket that has not answered the previous ping is terminated (a tablet whose
+   * Wi-Fi vanished without a close, or a client stuck mid-frame, which cannot answer); the others
+   * are pinged. So a dead peer is gone within two beats. Sockets we are closing are left to their
+   * close-handshake deadline.
+   */
+  private heartbeat(): void {
+    for (const conn of this.live) {
+      if (!conn.isOpen) continue;
+      if (conn.awaitingPong) {
+        this.stats.errors.heartbeatTimeout++;
+        conn.terminate();
+      } else {
+        conn.ping();
+      }
+    }
   }
 
   /**
@@ -150,6 +225,7 @@ export class Relay {
   /** Graceful shutdown: refuse new sockets, close open ones with `code`, finish every write. */
   async close(code: typeof CloseCode.ServiceRestart | typeof CloseCode.GoingAway): Promise<void> {
     this.shuttingDown = true;
+    clearInterval(this.heartbeatTimer);
     const rooms: Room[] = [];
     for (const slot of this.slots.values()) {
       if (slot.unloadTimer) clearTimeout(slot.unloadTimer);
@@ -273,6 +349,8 @@ export class Relay {
     const slot: Slot = {
       room: null,
       appendedSinceCompaction: 0,
+      compactedBytes: 0,
+      compacting: false,
       loading: null,
       unloading: null,
       holds: 0,
@@ -297,12 +375,22 @@ export class Relay {
           slot.appendedSinceCompaction += updates.length;
           if (slot.appendedSinceCompaction > this.options.compactAfter) {
             slot.appendedSinceCompaction = 0;
-            this.compactSoon(name, ref);
+            this.compactSoon(name, ref, slot, this.options.compactAfter + 1);
+          } else if (room.storedBytes > Math.max(this.options.maxDocBytes / 2, 2 * slot.compactedBytes)) {
+            // The size cap counts stored bytes, log included: a document rewritten over and over
+            // (a timer, text typed and deleted) must not fill up with history it would compact away.
+            this.compactSoon(name, ref, slot, 1);
           }
         },
         stats: this.stats,
         maxAwarenessStateChars: this.options.maxAwarenessStateChars,
         onFailure: (error) => this.fail(name, slot, room, error),
+        maxDocBytes: this.options.maxDocBytes,
+        onFull: (conn, updateBytes) =>
+          this.options.log.warn(
+            { conn: conn.id, doc: name, storedBytes: room.storedBytes, updateBytes },
+            "update refused: the document would pass MAX_DOC_BYTES",
+          ),
       });
       if (ref.kind === "meta") {
         room.doc.getMap("workshop").observe((event) => {
@@ -312,7 +400,8 @@ export class Relay {
       slot.room = room;
       slot.loading = null;
       this.stats.roomsLoaded++;
-      if (stored.length > this.options.compactAfter) this.compactSoon(name, ref);
+      if (stored.length > this.options.compactAfter)
+        this.compactSoon(name, ref, slot, this.options.compactAfter + 1);
       return room;
     } catch (error) {
       if (this.slots.get(name) === slot) this.slots.delete(name);
@@ -337,7 +426,7 @@ export class Relay {
       await room.settled();
       room.destroy(null);
       this.stats.roomsUnloaded++;
-      await this.compactIfLong(name, room.ref);
+      await this.compactIfLong(name, room.ref, this.options.compactAfter + 1);
     })()
       .catch((error: unknown) => this.options.log.error({ err: error, doc: name }, "unload failed"))
       .finally(() => {
@@ -364,18 +453,36 @@ export class Relay {
     });
   }
 
-  private compactSoon(name: string, ref: DocRef): void {
+  /** Compacts after the current batch, if the log then has at least `minEntries`; one at a time. */
+  private compactSoon(name: string, ref: DocRef, slot: Slot, minEntries: number): void {
+    if (slot.compacting) return;
+    slot.compacting = true;
     setImmediate(() => {
-      this.compactIfLong(name, ref).catch((error: unknown) =>
-        this.options.log.error({ err: error, doc: name }, "compaction failed"),
-      );
+      this.compactIfLong(name, ref, minEntries)
+        .then((compacted) => (compacted ? this.remeasure(name, slot) : undefined))
+        .catch((error: unknown) => this.options.log.error({ err: error, doc: name }, "compaction failed"))
+        .finally(() => {
+          slot.compacting = false;
+        });
     });
   }
 
-  private async compactIfLong(name: string, ref: DocRef): Promise<void> {
-    if (this.retired.has(ref.workshopId)) return;
-    if ((await this.options.store.logLength(name)) > this.options.compactAfter) {
-      await this.options.store.compactDoc(name);
-    }
+  private async compactIfLong(name: string, ref: DocRef, minEntries: number): Promise<boolean> {
+    if (this.retired.has(ref.workshopId)) return false;
+    if ((await this.options.store.logLength(name)) < minEntries) return false;
+    await this.options.store.compactDoc(name);
+    return true;
+  }
+
+  /** After a compaction, the loaded room's stored size starts again from the rows as they are now. */
+  private async remeasure(name: string, slot: Slot): Promise<void> {
+    const room = slot.room;
+    if (room === null || room.isDestroyed || this.retired.has(room.ref.workshopId)) return;
+    // Read right before the rows: appends after this mark are counted on top of what is read.
+    const appendedAtRead = room.bytesAppended;
+    const rows = await this.options.store.loadDoc(name);
+    if (slot.room !== room || room.isDestroyed) return;
+    room.rebaseStoredBytes(byteLength(rows), appendedAtRead);
+    slot.compactedBytes = room.storedBytes;
   }
 }

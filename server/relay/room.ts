@@ -23,6 +23,10 @@ export interface RoomOptions {
   readonly maxAwarenessStateChars: number;
   /** Called when the room failed (the store refused a write) and must be discarded. */
   readonly onFailure: (error: unknown) => void;
+  /** The stored size a client's update may not take the document past (MAX_DOC_BYTES). */
+  readonly maxDocBytes: number;
+  /** Called when a connection is closed for an update that would have passed `maxDocBytes`. */
+  readonly onFull: (conn: Connection, updateBytes: number) => void;
 }
 
 type QueueEntry =
@@ -56,6 +60,15 @@ export class Room {
   private destroyed = false;
   /** Which open connection speaks for each awareness client id, so no one can take over another's. */
   private readonly awarenessOwners = new Map<number, Connection>();
+  /**
+   * The document's stored size, kept without ever encoding the document: the bytes of the rows it
+   * was loaded from (corrected by `rebaseStoredBytes` after a compaction) plus every byte handed to
+   * the store since. `appendedBytes` only grows, so a compaction can tell what it has not seen.
+   */
+  private baseBytes: number;
+  private appendedBytes = 0;
+  /** Bytes integrated in the batch being applied, not yet handed to the store. */
+  private unpersistedBytes = 0;
 
   constructor(
     readonly name: string,
@@ -64,17 +77,37 @@ export class Room {
     private readonly options: RoomOptions,
   ) {
     this.awareness.setLocalState(null);
+    this.baseBytes = byteLength(stored);
     Y.transact(this.doc, () => {
       for (const update of stored) Y.applyUpdate(this.doc, update);
     });
     this.doc.on("update", (update: Uint8Array, origin: unknown) => {
       this.integrated.push({ update, origin: origin instanceof Connection ? origin : null });
+      this.unpersistedBytes += update.byteLength;
     });
     this.awareness.on("update", this.relayAwareness);
   }
 
   get isDestroyed(): boolean {
     return this.destroyed;
+  }
+
+  /** Bytes of this document's stored rows (snapshot and log), as far as this room knows. */
+  get storedBytes(): number {
+    return this.baseBytes + this.appendedBytes;
+  }
+
+  /** Bytes handed to the store since this room was loaded; never decreases. */
+  get bytesAppended(): number {
+    return this.appendedBytes;
+  }
+
+  /**
+   * After a compaction: the stored rows now measure `rowBytes`, read when `bytesAppended` was
+   * `appendedAtRead`. Whatever was appended after that read is still counted on top.
+   */
+  rebaseStoredBytes(rowBytes: number, appendedAtRead: number): void {
+    this.baseBytes = rowBytes - appendedAtRead;
   }
 
   /** Adds a connection that passed its access check, greets it, and replays what it sent meanwhile. */
@@ -159,9 +192,9 @@ export class Room {
           continue;
         }
         const { conn, message } = entry;
-        // Whatever a connection sent after a frame that got it closed as abusive is not applied.
-        if (conn.closeCode === CloseCode.InvalidMessage || conn.closeCode === CloseCode.PolicyViolation)
-          continue;
+        // Whatever a connection sent after a frame that got it closed as abusive is not applied,
+        // nor what follows an update refused for size (it may depend on the refused one).
+        if (REFUSES_LATER_MESSAGES.has(conn.closeCode)) continue;
         // Updates that arrived while a writer was connected are kept even if it has closed
         // since (a shutdown closes sockets first, then waits for this queue). Presence and
         // sync replies only matter to an open connection.
@@ -180,6 +213,10 @@ export class Room {
       }
       const integrated = this.integrated;
       this.integrated = [];
+      // Counted as the write starts: an embedded store writes synchronously within the call, so a
+      // compaction that reads the rows in between sees them and this count alike.
+      this.appendedBytes += this.unpersistedBytes;
+      this.unpersistedBytes = 0;
       if (integrated.length > 0) {
         try {
           await this.options.persist(integrated.map((entry) => entry.update));
@@ -233,6 +270,15 @@ export class Room {
       return;
     }
     this.options.stats.updatesIn++;
+    // The update's size as received stands for what storing it would add (Yjs stores no more than
+    // it integrates): cheap, and checked before anything is applied, so nothing of it is kept.
+    // Server-side changes (`change`) are not checked: they are small and the facilitator's own.
+    if (this.storedBytes + this.unpersistedBytes + update.byteLength > this.options.maxDocBytes) {
+      this.options.stats.errors.documentFull++;
+      this.options.onFull(conn, update.byteLength);
+      conn.close(CloseCode.DocumentFull);
+      return;
+    }
     try {
       Y.applyUpdate(this.doc, update, conn);
     } catch {
@@ -339,6 +385,20 @@ export class Room {
       this.options.stats.updatesOut++;
     }
   }
+}
+
+/** Close codes after which nothing more a connection sent is applied. */
+const REFUSES_LATER_MESSAGES: ReadonlySet<CloseCode | null> = new Set<CloseCode | null>([
+  CloseCode.InvalidMessage,
+  CloseCode.PolicyViolation,
+  CloseCode.DocumentFull,
+]);
+
+/** Total bytes of a list of stored rows or updates. */
+export function byteLength(chunks: readonly Uint8Array[]): number {
+  let total = 0;
+  for (const chunk of chunks) total += chunk.byteLength;
+  return total;
 }
 
 function isSmallJson(state: string, options: RoomOptions): boolean {

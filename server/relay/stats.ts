@@ -22,6 +22,14 @@ export interface RelayStats {
     backlogOverflow: number;
     storeFailure: number;
     tooSlow: number;
+    /** Connections refused (4429) because their token had MAX_CONNECTIONS_PER_TOKEN open. */
+    tooManyConnections: number;
+    /** Updates refused (4413) because they would have taken a document past MAX_DOC_BYTES. */
+    documentFull: number;
+    /** Sockets terminated for not answering the previous heartbeat ping (a vanished peer). */
+    heartbeatTimeout: number;
+    /** Sockets we closed that did not finish the close handshake in time and were terminated. */
+    closeTimeout: number;
   };
 }
 
@@ -40,7 +48,17 @@ export function createStats(): RelayStats {
     originRefused: 0,
     joinsRateLimited: 0,
     storeWrites: { count: 0, sumSeconds: 0, buckets: STORE_WRITE_BUCKETS.map(() => 0) },
-    errors: { invalidMessage: 0, invalidUpdate: 0, backlogOverflow: 0, storeFailure: 0, tooSlow: 0 },
+    errors: {
+      invalidMessage: 0,
+      invalidUpdate: 0,
+      backlogOverflow: 0,
+      storeFailure: 0,
+      tooSlow: 0,
+      tooManyConnections: 0,
+      documentFull: 0,
+      heartbeatTimeout: 0,
+      closeTimeout: 0,
+    },
   };
 }
 

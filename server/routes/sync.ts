@@ -25,6 +25,7 @@ export const syncRoutes: FastifyPluginAsync = async (app) => {
       // Listeners are attached synchronously so no frame is lost while the token is checked.
       const handle = app.relay.connect(adapt(socket), request.params["*"], token);
       socket.on("message", (data: RawData, isBinary: boolean) => handle.receive(toBytes(data), isBinary));
+      socket.on("pong", () => handle.pong());
       socket.on("close", () => handle.closed());
       socket.on("error", (error) => {
         request.log.warn({ err: error }, "websocket error");
@@ -40,6 +41,10 @@ function adapt(socket: WebSocket): RelaySocket {
       if (socket.readyState === socket.OPEN) socket.send(frame);
     },
     close: (code, reason) => socket.close(code, reason),
+    terminate: () => socket.terminate(),
+    ping: () => {
+      if (socket.readyState === socket.OPEN) socket.ping();
+    },
     get bufferedAmount() {
       return socket.bufferedAmount;
     },

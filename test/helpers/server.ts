@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import path from "node:path";
 import type { FastifyInstance } from "fastify";
 import { onTestFinished } from "vitest";
-import { buildApp } from "../../server/app.ts";
+import { buildApp, type Timeouts } from "../../server/app.ts";
 import { type Config, loadConfig } from "../../server/config.ts";
 import type { CreateWorkshopRequest, CreateWorkshopResponse, JoinResponse } from "../../shared/api.ts";
 
@@ -44,6 +44,8 @@ export interface StartOptions {
   readonly env?: Record<string, string>;
   /** The built web app to serve (browser tests: `dist/client`); null (default) serves a placeholder. */
   readonly clientRoot?: string | null;
+  /** Shorter deadlines against slow and vanished clients (`buildApp`'s `timeouts`). */
+  readonly timeouts?: Partial<Timeouts>;
 }
 
 /**
@@ -58,7 +60,12 @@ export async function startServer(options: StartOptions = {}): Promise<TestServe
     publicUrl: "http://samla.test",
     unloadGraceMs: Number(options.env?.UNLOAD_GRACE_MS ?? 50),
   };
-  const app = await buildApp({ config, clientRoot: options.clientRoot ?? null, logger: false });
+  const app = await buildApp({
+    config,
+    clientRoot: options.clientRoot ?? null,
+    logger: false,
+    ...(options.timeouts ? { timeouts: options.timeouts } : {}),
+  });
   await app.listen({ port: 0, host: "127.0.0.1" });
   const address = app.server.address();
   if (address === null || typeof address === "string") throw new Error("server has no port");

@@ -16,7 +16,8 @@ const RSS_BOUND_BYTES = 300 * 1024 * 1024;
 
 describe("backpressure", () => {
   it("closes a reader that never reads with 1013 once its buffer passes the limit; others get everything", async () => {
-    const server = await startServer();
+    // 20 MiB into one document: above the default document cap, which is not under test here.
+    const server = await startServer({ env: { MAX_DOC_BYTES: String(64 * 1024 * 1024) } });
     const workshop = await server.createWorkshop({ tables: 1 });
     const name = docName(tableDoc(workshop.workshopId, workshop.tables[0]!.id));
     const token = workshop.facilitatorToken;
