@@ -11,7 +11,8 @@ export default defineConfig({
         test: {
           name: "node",
           include: ["test/**/*.test.ts", "test/**/*.test.tsx"],
-          exclude: [...configDefaults.exclude, "test/browser/**"],
+          // The long versions run in `npm run soak` (vitest.soak.config.ts).
+          exclude: [...configDefaults.exclude, "test/browser/**", "test/soak/**"],
           testTimeout: 20_000,
           hookTimeout: 20_000,
         },

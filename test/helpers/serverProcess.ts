@@ -1,4 +1,6 @@
 import { type ChildProcess, spawn } from "node:child_process";
+import { readFileSync } from "node:fs";
+import { createServer } from "node:net";
 import path from "node:path";
 import { onTestFinished } from "vitest";
 
@@ -53,4 +55,33 @@ export async function spawnServer(dataDir: string, env: Record<string, string> =
     exited,
     output: () => output,
   };
+}
+
+/**
+ * A port that is free now, below the kernel's ephemeral range: a server restarted on it cannot
+ * collide with the source port of a client's own (re)connection attempt, which comes from that range.
+ */
+export async function freePort(): Promise<number> {
+  const [low] = readFileSync("/proc/sys/net/ipv4/ip_local_port_range", "utf8")
+    .trim()
+    .split(/\s+/)
+    .map(Number);
+  const below = low !== undefined && low > 12_000 ? low : 32_768;
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const port = 10_000 + Math.floor(Math.random() * (below - 10_000));
+    const free = await new Promise<boolean>((resolve) => {
+      const probe = createServer();
+      probe.once("error", () => resolve(false));
+      probe.listen(port, "127.0.0.1", () => probe.close(() => resolve(true)));
+    });
+    if (free) return port;
+  }
+  throw new Error("no free port found");
+}
+
+/** Resident set size of a (Linux) process in bytes, from `/proc/<pid>/status` (VmRSS). */
+export function residentSetBytes(pid: number): number {
+  const match = /^VmRSS:\s+(\d+)\s+kB$/m.exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+  if (match?.[1] === undefined) throw new Error(`no VmRSS for process ${pid}`);
+  return Number(match[1]) * 1024;
 }
