@@ -9,6 +9,9 @@ export default defineConfig({
   build: {
     outDir: "../dist/client",
     emptyOutDir: true,
+    // `.vite/manifest.json`: which chunks each route loads, for the bundle budget
+    // (test/integration/bundle.test.ts). The static server does not serve dotfiles.
+    manifest: true,
   },
   server: {
     // In development the Fastify server serves the API and the relay; Vite proxies to it.

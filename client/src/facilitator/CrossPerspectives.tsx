@@ -1,4 +1,4 @@
-import { useId } from "react";
+import { memo, useId } from "react";
 import type { MetaState } from "../../../shared/schema/meta.ts";
 import type { ThemeView } from "../../../shared/schema/synthesis.ts";
 import type { NoteRef } from "../../../shared/schema/table.ts";
@@ -16,7 +16,7 @@ export function themePerspectives(theme: ThemeView, notes: ReadonlyMap<NoteRef, 
 }
 
 /** Themes where several fields meet: the point of the day, most fields first. */
-export function CrossPerspectives({
+export const CrossPerspectives = memo(function CrossPerspectives({
   meta,
   themes,
   notes,
@@ -50,4 +50,4 @@ export function CrossPerspectives({
       )}
     </section>
   );
-}
+});

@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, memo, useId, useState } from "react";
 import type * as Y from "yjs";
 import type { RoundId, ThemeId } from "../../../shared/ids.ts";
 import {
@@ -24,7 +24,7 @@ const KIND_NAMES: Readonly<Record<InsightKind, StringKey>> = {
 };
 
 /** What the day concludes: conclusions, insights and actions, for the round or the whole day. */
-export function InsightsPane({
+export const InsightsPane = memo(function InsightsPane({
   synthesis,
   roundId,
   themes,
@@ -61,7 +61,7 @@ export function InsightsPane({
       )}
     </section>
   );
-}
+});
 
 function InsightForm({
   doc,

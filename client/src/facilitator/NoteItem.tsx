@@ -1,8 +1,9 @@
-import { useState } from "react";
-import type { Perspective } from "../../../shared/schema/meta.ts";
-import type { SpotlightTarget, ThemeView } from "../../../shared/schema/synthesis.ts";
-import { useT } from "../i18n/useT.ts";
-import { useAppStore } from "../store/index.ts";
+import { memo, useState } from "react";
+import type * as Y from "yjs";
+import { removeNoteFromTheme, setSpotlight, type ThemeView } from "../../../shared/schema/synthesis.ts";
+import type { NoteRef } from "../../../shared/schema/table.ts";
+import { deleteNote, setNoteHidden } from "../../../shared/schema/table.ts";
+import type { Translate } from "../i18n/useT.ts";
 import type { PlacedNote } from "./useRoundNotes.ts";
 
 /** The data type a dragged note carries (its ref), so only notes can be dropped on themes. */
@@ -11,25 +12,43 @@ export const NOTE_DRAG_TYPE = "application/x-samla-note";
 interface NoteItemProps {
   readonly note: PlacedNote;
   readonly tableName: string;
-  readonly perspectives: readonly Perspective[];
+  /** The writer's perspective (field), if given. */
+  readonly perspective: string | null;
   readonly theme: ThemeView | null;
-  readonly spotlight: SpotlightTarget | null;
+  /** The spotlight is on this note. */
+  readonly onScreen: boolean;
   readonly contentLanguage: string;
-  readonly onHide: (hidden: boolean) => void;
-  readonly onDelete: () => void;
-  readonly onSpotlight: (on: boolean) => void;
+  /** The note's table document (null while it is not open). */
+  readonly tableDoc: Y.Doc | null;
+  readonly synthesisDoc: Y.Doc;
+  /** Selected for "move selected" (the keyboard way into a theme). */
+  readonly selected: boolean;
+  readonly onToggle: (ref: NoteRef) => void;
+  /** The interface's strings, from the list: one subscription per list, not three per note. */
+  readonly t: Translate;
 }
 
-/** A note in the synthesis, labelled with its table and perspective; select, hide, spotlight, drag. */
-export function NoteItem(props: NoteItemProps) {
-  const { note, theme, spotlight } = props;
-  const t = useT();
-  const selected = useAppStore((state) => state.selectedNotes.includes(note.ref));
-  const toggleNote = useAppStore((state) => state.toggleNote);
+/**
+ * A note in the synthesis, labelled with its table and perspective; select, hide, spotlight, drag.
+ * Memoised with plain props (no callbacks made by the parent), so it renders again only when
+ * this note, its theme or its place on the screen changed.
+ */
+export const NoteItem = memo(function NoteItem(props: NoteItemProps) {
+  const { note, theme, onScreen, tableDoc, synthesisDoc, selected, t } = props;
   const [confirming, setConfirming] = useState(false);
   const short = note.text.length > 60 ? `${note.text.slice(0, 57)}…` : note.text || t("emptyNote");
-  const perspective = props.perspectives.find((p) => p.id === note.perspectiveId)?.label;
-  const onScreen = spotlight?.kind === "note" && spotlight.ref === note.ref;
+  const perspective = props.perspective;
+  const hide = (hidden: boolean) => {
+    if (tableDoc) setNoteHidden(tableDoc, note.id, hidden);
+    // A hidden note never reaches the screen, spotlit or not.
+    if (hidden && onScreen) setSpotlight(synthesisDoc, null);
+  };
+  const remove = () => {
+    if (theme) removeNoteFromTheme(synthesisDoc, theme.id, note.ref);
+    if (onScreen) setSpotlight(synthesisDoc, null);
+    if (tableDoc) deleteNote(tableDoc, note.id);
+  };
+  const spotlight = (on: boolean) => setSpotlight(synthesisDoc, on ? note.ref : null);
   return (
     <li
       className={`synth-note note--${note.color}${note.hidden ? " synth-note--hidden" : ""}${selected ? " synth-note--selected" : ""}`}
@@ -40,8 +59,14 @@ export function NoteItem(props: NoteItemProps) {
       }}
     >
       <label className="synth-note__select">
-        <input type="checkbox" checked={selected} onChange={() => toggleNote(note.ref)} />
-        <span className="visually-hidden">{t("selectNote", { text: short })}</span>
+        {/* Named by aria-label rather than a visually hidden span: that span is positioned, so a
+            paint layer of its own, and with 2,000 notes they added to every frame's work. */}
+        <input
+          type="checkbox"
+          checked={selected}
+          aria-label={t("selectNote", { text: short })}
+          onChange={() => props.onToggle(note.ref)}
+        />
       </label>
       <div className="synth-note__body">
         <p className="synth-note__text" lang={props.contentLanguage}>
@@ -61,7 +86,7 @@ export function NoteItem(props: NoteItemProps) {
             type="button"
             className="button button--small"
             aria-label={t(note.hidden ? "showNoteLabel" : "hideNoteLabel", { text: short })}
-            onClick={() => props.onHide(!note.hidden)}
+            onClick={() => hide(!note.hidden)}
           >
             {t(note.hidden ? "showNote" : "hideNote")}
           </button>
@@ -71,14 +96,14 @@ export function NoteItem(props: NoteItemProps) {
               className="button button--small"
               aria-pressed={onScreen}
               aria-label={onScreen ? t("stopSpotlight") : t("spotlightNoteLabel", { text: short })}
-              onClick={() => props.onSpotlight(!onScreen)}
+              onClick={() => spotlight(!onScreen)}
             >
               {t(onScreen ? "stopSpotlight" : "spotlight")}
             </button>
           )}
           {confirming ? (
             <>
-              <button type="button" className="button button--small button--danger" onClick={props.onDelete}>
+              <button type="button" className="button button--small button--danger" onClick={remove}>
                 {t("confirmDelete")}
               </button>
               <button type="button" className="button button--small" onClick={() => setConfirming(false)}>
@@ -99,4 +124,4 @@ export function NoteItem(props: NoteItemProps) {
       </div>
     </li>
   );
-}
+});

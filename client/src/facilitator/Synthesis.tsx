@@ -1,4 +1,4 @@
-import { useId, useMemo } from "react";
+import { useId, useMemo, useRef } from "react";
 import type { TableId } from "../../../shared/ids.ts";
 import type { MetaState } from "../../../shared/schema/meta.ts";
 import type { ThemeView } from "../../../shared/schema/synthesis.ts";
@@ -11,7 +11,7 @@ import { CrossPerspectives } from "./CrossPerspectives.tsx";
 import { InsightsPane } from "./InsightsPane.tsx";
 import { NotesPane } from "./NotesPane.tsx";
 import { ThemesPane } from "./ThemesPane.tsx";
-import { useRoundNotes } from "./useRoundNotes.ts";
+import { type PlacedNote, type RoundNotes, useRoundNotes } from "./useRoundNotes.ts";
 
 interface SynthesisProps {
   readonly meta: MetaState;
@@ -26,6 +26,7 @@ export function Synthesis({ meta, connection, tables }: SynthesisProps) {
   const round = meta.rounds.find((candidate) => candidate.id === meta.activeRoundId) ?? null;
   const notes = useRoundNotes(tables, round?.id ?? null);
   const themes = useThemes(connection.synthesis, round?.id ?? null);
+  const themed = useThemedNotes(themes, notes);
   const spotlight = useSpotlight(connection.synthesis);
   const themeByRef = useMemo(() => {
     const map = new Map<NoteRef, ThemeView>();
@@ -54,18 +55,18 @@ export function Synthesis({ meta, connection, tables }: SynthesisProps) {
             tables={tables}
             synthesisDoc={connection.synthesis.doc}
             themeByRef={themeByRef}
-            spotlight={spotlight}
+            spotlightRef={spotlight?.kind === "note" ? spotlight.ref : null}
           />
           <div className="synthesis__side">
             <ThemesPane
               meta={meta}
               roundId={round.id}
               themes={themes}
-              notes={notes}
+              notes={themed}
               synthesisDoc={connection.synthesis.doc}
               spotlight={spotlight}
             />
-            <CrossPerspectives meta={meta} themes={themes} notes={notes} />
+            <CrossPerspectives meta={meta} themes={themes} notes={themed} />
             <InsightsPane
               synthesis={connection.synthesis}
               roundId={round.id}
@@ -77,4 +78,25 @@ export function Synthesis({ meta, connection, tables }: SynthesisProps) {
       )}
     </section>
   );
+}
+
+/**
+ * The notes the round's themes hold, by ref: the same Map as long as none of them changed, so
+ * the themes do not render again for a note arriving that no theme holds.
+ */
+function useThemedNotes(themes: readonly ThemeView[], notes: RoundNotes): ReadonlyMap<NoteRef, PlacedNote> {
+  const previous = useRef<ReadonlyMap<NoteRef, PlacedNote>>(new Map());
+  return useMemo(() => {
+    const next = new Map<NoteRef, PlacedNote>();
+    for (const theme of themes) {
+      for (const ref of theme.notes) {
+        const note = notes.get(ref);
+        if (note !== undefined) next.set(ref, note);
+      }
+    }
+    const old = previous.current;
+    const same = old.size === next.size && [...next].every(([ref, note]) => old.get(ref) === note);
+    if (!same) previous.current = next;
+    return previous.current;
+  }, [themes, notes]);
 }

@@ -1,10 +1,21 @@
 import { useId } from "react";
-import type { TableId } from "../../../shared/ids.ts";
+import * as Y from "yjs";
+import { isId, type RoundId, type TableId } from "../../../shared/ids.ts";
+import type { Language } from "../../../shared/schema/language.ts";
 import type { MetaState } from "../../../shared/schema/meta.ts";
+import { tableParts } from "../../../shared/schema/table.ts";
 import { useLanguage, useT } from "../i18n/useT.ts";
-import { useAwarenessStates } from "../sync/hooks.ts";
+import { jsonEqual, useAwarenessStates, useYValue } from "../sync/hooks.ts";
 import type { SyncedDoc } from "../sync/syncedDoc.ts";
-import { useTableNotes } from "../workshop/hooks.ts";
+
+/**
+ * Hours and minutes, one formatter per language: `toLocaleTimeString` builds a formatter on every
+ * call, which cost more than the rest of a table's summary whenever a note arrived.
+ */
+const CLOCKS: Readonly<Record<Language, Intl.DateTimeFormat>> = {
+  sv: new Intl.DateTimeFormat("sv-SE", { hour: "2-digit", minute: "2-digit" }),
+  en: new Intl.DateTimeFormat("en-GB", { hour: "2-digit", minute: "2-digit" }),
+};
 
 /** Every table at a glance: who is there, how much they wrote per question, when last. */
 export function TablesOverview({
@@ -40,12 +51,17 @@ function TableSummary({
   round: MetaState["rounds"][number] | null;
 }) {
   const t = useT();
-  const locale = useLanguage() === "sv" ? "sv-SE" : "en-GB";
-  const notes = useTableNotes(doc, round?.id ?? null, true);
+  const clock = CLOCKS[useLanguage()];
+  const roundId = round?.id ?? null;
+  const { perPrompt, last } = useYValue(
+    tableParts(doc.doc).notes,
+    () => readSummary(doc.doc, roundId),
+    jsonEqual,
+    [roundId],
+  );
   const states = useAwarenessStates(doc.awareness);
   // Only tablets publish presence with a device name; the console and screen publish none.
   const devices = [...states.values()].filter((state) => typeof state.device === "string").length;
-  const last = notes.reduce((latest, note) => Math.max(latest, note.createdAt), 0);
   return (
     <li className="table-summary">
       <h3>{name}</h3>
@@ -53,8 +69,7 @@ function TableSummary({
       <ul className="table-summary__counts">
         {round?.prompts.map((prompt) => (
           <li key={prompt.id}>
-            <span>{prompt.label}</span>:{" "}
-            {t("tableNotes", { n: notes.filter((n) => n.promptId === prompt.id).length })}
+            <span>{prompt.label}</span>: {t("tableNotes", { n: perPrompt[prompt.id] ?? 0 })}
           </li>
         ))}
       </ul>
@@ -62,9 +77,35 @@ function TableSummary({
         {last === 0
           ? t("tableNoActivity")
           : t("tableLastActivity", {
-              time: new Date(last).toLocaleTimeString(locale, { hour: "2-digit", minute: "2-digit" }),
+              time: clock.format(last),
             })}
       </p>
     </li>
   );
+}
+
+interface Summary {
+  /** Notes of the round per prompt id, hidden ones included. */
+  readonly perPrompt: Readonly<Record<string, number>>;
+  /** When the round's latest note was written (0: none). */
+  readonly last: number;
+}
+
+/**
+ * What the summary shows, read straight from the notes' maps: ids and times only, not the texts,
+ * so a keystroke at a table costs next to nothing here.
+ */
+function readSummary(doc: Y.Doc, roundId: RoundId | null): Summary {
+  const perPrompt: Record<string, number> = {};
+  let last = 0;
+  if (roundId === null) return { perPrompt, last };
+  for (const [id, note] of tableParts(doc).notes.entries()) {
+    if (!(note instanceof Y.Map) || !isId(id) || note.get("roundId") !== roundId) continue;
+    const promptId = note.get("promptId");
+    if (!isId(promptId)) continue;
+    perPrompt[promptId] = (perPrompt[promptId] ?? 0) + 1;
+    const createdAt = note.get("createdAt");
+    if (typeof createdAt === "number" && Number.isFinite(createdAt)) last = Math.max(last, createdAt);
+  }
+  return { perPrompt, last };
 }

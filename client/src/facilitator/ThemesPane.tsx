@@ -1,4 +1,4 @@
-import { type FormEvent, useId, useState } from "react";
+import { type FormEvent, memo, useId, useState } from "react";
 import type * as Y from "yjs";
 import type { RoundId, ThemeId } from "../../../shared/ids.ts";
 import type { MetaState } from "../../../shared/schema/meta.ts";
@@ -29,8 +29,18 @@ interface ThemesPaneProps {
   readonly spotlight: SpotlightTarget | null;
 }
 
-/** The round's themes: create, name, order, fill (drag or "move selected"), spotlight. */
-export function ThemesPane({ meta, roundId, themes, notes, synthesisDoc, spotlight }: ThemesPaneProps) {
+/**
+ * The round's themes: create, name, order, fill (drag or "move selected"), spotlight. Memoised:
+ * `notes` holds only the notes in themes, so a note arriving elsewhere does not render it again.
+ */
+export const ThemesPane = memo(function ThemesPane({
+  meta,
+  roundId,
+  themes,
+  notes,
+  synthesisDoc,
+  spotlight,
+}: ThemesPaneProps) {
   const t = useT();
   const headingId = useId();
   const titleId = useId();
@@ -88,7 +98,7 @@ export function ThemesPane({ meta, roundId, themes, notes, synthesisDoc, spotlig
       </ol>
     </section>
   );
-}
+});
 
 interface ThemeCardProps {
   readonly theme: ThemeView;

@@ -1,8 +1,8 @@
 import { memo, useCallback, useLayoutEffect, useMemo, useRef, useState } from "react";
 import type { NoteId, PerspectiveId, RoundId, TableId } from "../../../shared/ids.ts";
-import { noteRef } from "../../../shared/schema/table.ts";
+import { type NoteView, noteRef, notesFor, tableParts } from "../../../shared/schema/table.ts";
+import { useYValue } from "../sync/hooks.ts";
 import type { SyncedDoc } from "../sync/syncedDoc.ts";
-import { useTableNotes } from "../workshop/hooks.ts";
 import type { NotesByTable, ScreenNote } from "./model.ts";
 
 type Report = (tableId: TableId, roundId: RoundId | null, notes: readonly ScreenNote[] | null) => void;
@@ -29,7 +29,12 @@ export const TableFeed = memo(function TableFeed({
   perspectives,
   onNotes,
 }: TableFeedProps) {
-  const notes = useTableNotes(table, roundId);
+  const notes = useYValue(
+    tableParts(table.doc).notes,
+    () => (roundId === null ? [] : notesFor(table.doc, roundId)),
+    sameNotes,
+    [roundId],
+  );
   const previous = useRef<ReadonlyMap<NoteId, ScreenNote>>(new Map());
   const resolved = useMemo(() => {
     const next = new Map<NoteId, ScreenNote>();
@@ -61,6 +66,27 @@ export const TableFeed = memo(function TableFeed({
   useLayoutEffect(() => () => onNotes(tableId, null, null), [onNotes, tableId]);
   return null;
 });
+
+/** Field by field: cheaper than comparing JSON, and this runs on every keystroke at the table. */
+function sameNotes(a: readonly NoteView[], b: readonly NoteView[]): boolean {
+  return (
+    a.length === b.length &&
+    a.every((note, i) => {
+      const other = b[i];
+      return (
+        other !== undefined &&
+        note.id === other.id &&
+        note.text === other.text &&
+        note.roundId === other.roundId &&
+        note.promptId === other.promptId &&
+        note.color === other.color &&
+        note.perspectiveId === other.perspectiveId &&
+        note.createdAt === other.createdAt &&
+        note.hidden === other.hidden
+      );
+    })
+  );
+}
 
 function sameNote(a: ScreenNote, b: ScreenNote): boolean {
   return (

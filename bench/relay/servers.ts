@@ -1,0 +1,250 @@
+import { type ChildProcess, execFileSync, spawn, spawnSync } from "node:child_process";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import os from "node:os";
+import path from "node:path";
+
+export const ROOT = path.resolve(import.meta.dirname, "../..");
+
+export type ServerKind = "samla" | "reference";
+
+export const SERVER_LABEL: Record<ServerKind, string> = { samla: "Samla", reference: "reference" };
+
+/** A server process under test, pinned to its core. */
+export interface ServerProcess {
+  readonly kind: ServerKind;
+  readonly pid: number;
+  readonly port: number;
+  /** `http://127.0.0.1:<port>` */
+  readonly origin: string;
+  /** CPU time the process has used (user + system), in seconds, from `/proc/<pid>/stat`. */
+  cpuSeconds(): number;
+  /** Resident set size now and at its peak (VmRSS, VmHWM), in bytes. */
+  memory(): { rss: number; peak: number };
+  /** Why the process ended without being asked to, or null while it runs (or was stopped). */
+  crashed(): string | null;
+  /** Stops the process (SIGTERM, then SIGKILL after 15 s) and waits for it to exit. */
+  stop(): Promise<void>;
+}
+
+let clockTicks: number | null = null;
+
+function ticksPerSecond(): number {
+  if (clockTicks === null) {
+    try {
+      clockTicks = Number(execFileSync("getconf", ["CLK_TCK"], { encoding: "utf8" }).trim()) || 100;
+    } catch {
+      clockTicks = 100;
+    }
+  }
+  return clockTicks;
+}
+
+/** utime + stime of a process, in seconds. */
+export function processCpuSeconds(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+  // The command name (field 2) may hold spaces; the fields after its closing parenthesis do not.
+  const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+  return (Number(fields[11]) + Number(fields[12])) / ticksPerSecond();
+}
+
+export function processMemory(pid: number): { rss: number; peak: number } {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  const read = (field: string) =>
+    Number(new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(status)?.[1] ?? 0) * 1024;
+  return { rss: read("VmRSS"), peak: read("VmHWM") };
+}
+
+/**
+ * Busy time of each core since boot, in seconds (everything but idle and iowait; steal included:
+ * time the hypervisor gave to someone else is time our processes could not run).
+ */
+export function coreBusySeconds(): number[] {
+  const busy: number[] = [];
+  for (const line of readFileSync("/proc/stat", "utf8").split("\n")) {
+    const match = /^cpu(\d+)\s+(.+)$/.exec(line);
+    if (match?.[1] === undefined || match[2] === undefined) continue;
+    const [user = 0, nice = 0, system = 0, , , irq = 0, softirq = 0, steal = 0] = match[2]
+      .split(" ")
+      .map(Number);
+    busy[Number(match[1])] = (user + nice + system + irq + softirq + steal) / ticksPerSecond();
+  }
+  return busy;
+}
+
+export function allowedCpus(pid: number): string {
+  const status = readFileSync(`/proc/${pid}/status`, "utf8");
+  return /^Cpus_allowed_list:\s+(.+)$/m.exec(status)?.[1] ?? "?";
+}
+
+/**
+ * Where the processes run: pinned when `taskset` exists and there are at least two cores, and
+ * optionally at a raised priority (`--nice`) on a machine other people are using.
+ */
+export interface Pinning {
+  readonly enabled: boolean;
+  readonly serverCore: number;
+  readonly generatorCore: number;
+  /** The nice value servers and the generator run at; null: unchanged. */
+  readonly nice: number | null;
+  readonly note: string;
+}
+
+export function planPinning(cores: number, nice: number | null): Pinning {
+  const niceNote = nice === null ? "" : `; servers and generator at nice ${nice}`;
+  const unpinned = { enabled: false, serverCore: 0, generatorCore: 0, nice };
+  const taskset = spawnSync("taskset", ["--version"], { encoding: "utf8" });
+  if (taskset.error !== undefined)
+    return { ...unpinned, note: `taskset not found: processes not pinned${niceNote}` };
+  if (cores < 2) return { ...unpinned, note: `one core: processes not pinned${niceNote}` };
+  return {
+    enabled: true,
+    serverCore: 0,
+    generatorCore: 1,
+    nice,
+    note: `servers pinned to core 0, load generator to core 1 (taskset)${niceNote}`,
+  };
+}
+
+/** Pins this process, every thread of it, to its core, and sets every thread's nice value. */
+export function pinSelf(pinning: Pinning): void {
+  if (pinning.enabled) {
+    const result = spawnSync(
+      "taskset",
+      ["-a", "-p", "-c", String(pinning.generatorCore), String(process.pid)],
+      {
+        encoding: "utf8",
+      },
+    );
+    if (result.status !== 0) throw new Error(`taskset failed: ${result.stderr}`);
+  }
+  if (pinning.nice !== null) {
+    // Linux keeps a nice value per thread; threads started later inherit the main thread's.
+    for (const task of readdirSync(`/proc/${process.pid}/task`)) os.setPriority(Number(task), pinning.nice);
+  }
+}
+
+interface LaunchOptions {
+  readonly kind: ServerKind;
+  readonly args: readonly string[];
+  readonly env: Record<string, string>;
+  readonly portPattern: RegExp;
+  readonly pinning: Pinning;
+}
+
+async function launch(options: LaunchOptions): Promise<ServerProcess> {
+  const node = [process.execPath, ...options.args];
+  const pinned = options.pinning.enabled
+    ? ["taskset", "-c", String(options.pinning.serverCore), ...node]
+    : node;
+  const { nice } = options.pinning;
+  const [command, ...args] = nice === null ? pinned : ["nice", "-n", String(nice), ...pinned];
+  if (command === undefined) throw new Error("nothing to launch");
+  const env: NodeJS.ProcessEnv = { ...process.env, ...options.env };
+  // The reference would persist to LevelDB or call a webhook if these were set: it stores nothing here.
+  for (const name of ["YPERSISTENCE", "CALLBACK_URL", "CALLBACK_OBJECTS", "GC"]) delete env[name];
+  const child: ChildProcess = spawn(command, args, {
+    cwd: ROOT,
+    env,
+    stdio: ["ignore", "pipe", "pipe"],
+  });
+  let output = "";
+  const keep = (chunk: Buffer) => {
+    output += chunk.toString();
+    if (output.length > 64 * 1024) output = output.slice(-32 * 1024);
+  };
+  child.stdout?.on("data", keep);
+  child.stderr?.on("data", keep);
+  let stopping = false;
+  let crash: string | null = null;
+  const exited = new Promise<void>((resolve) => {
+    child.once("exit", (code, signal) => {
+      if (!stopping) crash = `exited (${code ?? signal}) unasked:\n${output.slice(-4000)}`;
+      resolve();
+    });
+  });
+  const port = await new Promise<number>((resolve, reject) => {
+    const timer = setTimeout(() => reject(new Error(`${options.kind} did not start:\n${output}`)), 60_000);
+    const look = () => {
+      const match = options.portPattern.exec(output);
+      if (match?.[1] !== undefined) {
+        clearTimeout(timer);
+        child.stdout?.off("data", look);
+        resolve(Number(match[1]));
+      }
+    };
+    child.stdout?.on("data", look);
+    void exited.then(() => {
+      clearTimeout(timer);
+      reject(new Error(`${options.kind} exited while starting:\n${output}`));
+    });
+  });
+  const pid = child.pid;
+  if (pid === undefined) throw new Error(`${options.kind} has no pid`);
+  return {
+    kind: options.kind,
+    pid,
+    port,
+    origin: `http://127.0.0.1:${port}`,
+    cpuSeconds: () => processCpuSeconds(pid),
+    memory: () => processMemory(pid),
+    crashed: () => crash,
+    async stop() {
+      if (child.exitCode !== null || child.signalCode !== null) return;
+      stopping = true;
+      child.kill("SIGTERM");
+      const timer = setTimeout(() => child.kill("SIGKILL"), 15_000);
+      await exited;
+      clearTimeout(timer);
+    },
+  };
+}
+
+export interface SamlaOptions {
+  readonly dataDir: string;
+  readonly pinning: Pinning;
+  /** Write a V8 CPU profile of the server into this directory when it exits. */
+  readonly profileDir?: string;
+}
+
+/** `server/main.ts` as `npm start` runs it (without the build), SQLite under `dataDir`. */
+export function startSamla(options: SamlaOptions): Promise<ServerProcess> {
+  const profile =
+    options.profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}/samla`];
+  return launch({
+    kind: "samla",
+    args: [...profile, "--import", "tsx", "server/main.ts"],
+    env: { PORT: "0", HOST: "127.0.0.1", DATA_DIR: options.dataDir, LOG_LEVEL: "warn" },
+    portPattern: /http:\/\/localhost:(\d+)/,
+    pinning: options.pinning,
+  });
+}
+
+/** The reference: `@y/websocket-server`'s `setupWSConnection` behind a bare http + ws server. */
+export function startReference(options: {
+  readonly pinning: Pinning;
+  readonly profileDir?: string;
+}): Promise<ServerProcess> {
+  const profile =
+    options.profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}/reference`];
+  const script = path.join(ROOT, "bench/relay/reference.ts");
+  if (!existsSync(script)) throw new Error(`missing ${script}`);
+  return launch({
+    kind: "reference",
+    args: [...profile, "--import", "tsx", "bench/relay/reference.ts"],
+    env: { PORT: "0", HOST: "127.0.0.1" },
+    portPattern: /reference listening on port (\d+)/,
+    pinning: options.pinning,
+  });
+}
+
+/** Samla's V8 heap in use, from its /metrics; null for the reference or if unreadable. */
+export async function heapUsed(server: ServerProcess): Promise<number | null> {
+  if (server.kind !== "samla") return null;
+  try {
+    const text = await (await fetch(`${server.origin}/metrics`)).text();
+    const match = /^(?:samla_)?process_heap_used_bytes\s+(\d+)/m.exec(text);
+    return match?.[1] === undefined ? null : Number(match[1]);
+  } catch {
+    return null;
+  }
+}
