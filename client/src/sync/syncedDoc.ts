@@ -4,6 +4,7 @@ import { IndexeddbPersistence } from "y-indexeddb";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { CloseCode, isFinalClose } from "../../../shared/closeCodes.ts";
+import { acquireHandshake } from "./handshakeGate.ts";
 
 export type SyncStatus =
   /** Not yet reached the server since the page opened. */
@@ -67,6 +68,8 @@ export class SyncedDoc {
   private localEditsStored = 0;
   private connected = false;
   private destroyed = false;
+  /** Gives back this document's turn to open a WebSocket, while it holds one. */
+  private releaseHandshake: (() => void) | null = null;
 
   constructor(options: SyncedDocOptions) {
     this.state = {
@@ -86,7 +89,9 @@ export class SyncedDoc {
     this.provider = new WebsocketProvider(options.serverUrl, options.name, this.doc, {
       params: { token: options.token },
       maxBackoffTime: 5_000,
+      connect: false,
     });
+    this.connectWhenAllowed();
     this.watchStep2Replies();
     this.provider.on("status", ({ status }) => {
       this.connected = status === "connected";
@@ -132,12 +137,39 @@ export class SyncedDoc {
       window.removeEventListener("online", this.onNetworkChange);
       window.removeEventListener("offline", this.onNetworkChange);
     }
+    // Its listeners go with the provider: give back a handshake turn it may still hold.
+    this.releaseHandshake?.();
     this.provider.destroy();
     void this.local?.destroy();
     this.doc.destroy();
   }
 
   private readonly onNetworkChange = (): void => this.refresh();
+
+  /** The first connection waits its turn (see handshakeGate); later reconnects are the provider's. */
+  private connectWhenAllowed(): void {
+    void acquireHandshake().then((release) => {
+      if (this.destroyed) {
+        release();
+        return;
+      }
+      const done = () => {
+        this.releaseHandshake = null;
+        release();
+        this.provider.off("status", onStatus);
+        this.provider.off("connection-close", done);
+        this.provider.off("connection-error", done);
+      };
+      const onStatus = ({ status }: { status: string }) => {
+        if (status === "connected") done();
+      };
+      this.releaseHandshake = done;
+      this.provider.on("status", onStatus);
+      this.provider.on("connection-close", done);
+      this.provider.on("connection-error", done);
+      this.provider.connect();
+    });
+  }
 
   /** Notices each sync step 2 from the server: the answer to our request for confirmation. */
   private watchStep2Replies(): void {
