@@ -4,13 +4,13 @@ import { type DocRef, docName, metaDoc } from "../../shared/docNames.ts";
 import type { WorkshopId } from "../../shared/ids.ts";
 import { dependsOnReveal } from "../../shared/permissions.ts";
 import { isRevealed } from "../../shared/schema/meta.ts";
-import { hashToken, looksLikeToken } from "../auth/tokens.ts";
 import type { Store } from "../store/store.ts";
 import { decideAccess } from "./access.ts";
 import { Connection } from "./connection.ts";
 import { type ClientMessage, decodeMessage, ProtocolError } from "./protocol.ts";
 import { byteLength, Room } from "./room.ts";
 import type { RelaySocket } from "./socket.ts";
+import { Sockets } from "./sockets.ts";
 import { createStats, observeStoreWrite } from "./stats.ts";
 
 const TOUCH_INTERVAL_MS = 60_000;
@@ -78,16 +78,11 @@ export class Relay {
   private readonly retired = new Set<WorkshopId>();
   /** When each workshop's last activity was last recorded (for retention), to write it rarely. */
   private readonly lastTouched = new Map<WorkshopId, number>();
-  /** Every socket from its upgrade until it is gone, whether or not it reached a room. */
-  private readonly live = new Set<Connection>();
-  /** Open sockets per token (keyed by the token's hash, never the token itself). */
-  private readonly perToken = new Map<string, number>();
-  private readonly heartbeatTimer: NodeJS.Timeout;
+  private readonly sockets: Sockets;
   private shuttingDown = false;
 
   constructor(private readonly options: RelayOptions) {
-    this.heartbeatTimer = setInterval(() => this.heartbeat(), options.heartbeatMs);
-    this.heartbeatTimer.unref();
+    this.sockets = new Sockets(this.stats, options.maxConnectionsPerToken, options.heartbeatMs);
   }
 
   get loadedDocuments(): number {
@@ -98,7 +93,7 @@ export class Relay {
 
   /** Sockets that are not gone yet: being checked, in a room, or still closing. */
   get openConnections(): number {
-    return this.live.size;
+    return this.sockets.size;
   }
 
   /** The loaded room of a document, if any (for tests and diagnostics). */
@@ -117,10 +112,8 @@ export class Relay {
       closeHandshakeMs: this.options.closeHandshakeMs,
     });
     this.stats.connectionsOpened++;
-    this.live.add(conn);
-    conn.onGone(() => this.live.delete(conn));
     let room: Room | null = null;
-    if (this.claimTokenSlot(conn, token)) {
+    if (this.sockets.admit(conn, token)) {
       this.admit(conn, name, token, (ready) => {
         room = ready;
       }).catch((error: unknown) => {
@@ -147,49 +140,6 @@ export class Relay {
       pong: () => conn.pong(),
       closed: () => conn.socketGone(),
     };
-  }
-
-  /**
-   * Counts the socket against its token, synchronously on upgrade so that a burst of sockets cannot
-   * all pass while their tokens are checked; over the cap it is refused (4429) before anything
-   * about the document is read. A malformed token is not counted: the access check refuses it.
-   * The slot is freed when the socket is gone, not when its close starts.
-   */
-  private claimTokenSlot(conn: Connection, token: string | undefined): boolean {
-    if (!looksLikeToken(token)) return true;
-    const key = hashToken(token);
-    const open = this.perToken.get(key) ?? 0;
-    if (open >= this.options.maxConnectionsPerToken) {
-      this.stats.connectionsRefused++;
-      this.stats.errors.tooManyConnections++;
-      conn.close(CloseCode.TooManyConnections);
-      return false;
-    }
-    this.perToken.set(key, open + 1);
-    conn.onGone(() => {
-      const left = (this.perToken.get(key) ?? 1) - 1;
-      if (left > 0) this.perToken.set(key, left);
-      else this.perToken.delete(key);
-    });
-    return true;
-  }
-
-  /**
-   * One beat: a socket that has not answered the previous ping is terminated (a tablet whose
-   * Wi-Fi vanished without a close, or a client stuck mid-frame, which cannot answer); the others
-   * are pinged. So a dead peer is gone within two beats. Sockets we are closing are left to their
-   * close-handshake deadline.
-   */
-  private heartbeat(): void {
-    for (const conn of this.live) {
-      if (!conn.isOpen) continue;
-      if (conn.awaitingPong) {
-        this.stats.errors.heartbeatTimeout++;
-        conn.terminate();
-      } else {
-        conn.ping();
-      }
-    }
   }
 
   /**
@@ -225,7 +175,7 @@ export class Relay {
   /** Graceful shutdown: refuse new sockets, close open ones with `code`, finish every write. */
   async close(code: typeof CloseCode.ServiceRestart | typeof CloseCode.GoingAway): Promise<void> {
     this.shuttingDown = true;
-    clearInterval(this.heartbeatTimer);
+    this.sockets.stop();
     const rooms: Room[] = [];
     for (const slot of this.slots.values()) {
       if (slot.unloadTimer) clearTimeout(slot.unloadTimer);
