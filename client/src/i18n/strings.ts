@@ -67,6 +67,10 @@ export const boardSv = {
   syncOffline: "Offline: dina lappar sparas på den här enheten och skickas när nätet är tillbaka.",
   syncOfflineSaving: "Offline: sparar dina lappar på den här enheten …",
   syncRefused: "Den här enheten har inte längre tillgång till bordet.",
+  syncDocumentFull:
+    "Bordet är fullt: den senaste ändringen kunde inte sparas. Allt som sparats tidigare finns kvar. Säg till facilitatorn.",
+  syncTooManyConnections:
+    "För många öppna anslutningar med den här länken. Stäng andra flikar eller enheter med samma länk och ladda om sidan.",
   workshopEnded: "Workshoppen är avslutad och borttagen. Lapparna på den här enheten har rensats.",
 
   otherTables: "Andra bord",
@@ -143,6 +147,10 @@ export const boardEn: Readonly<Record<keyof typeof boardSv, string>> = {
   syncOffline: "Offline: your notes are kept on this device and sent when the network is back.",
   syncOfflineSaving: "Offline: saving your notes on this device …",
   syncRefused: "This device no longer has access to the table.",
+  syncDocumentFull:
+    "The board is full: the latest change could not be saved. Everything saved before is still there. Tell the facilitator.",
+  syncTooManyConnections:
+    "Too many open connections with this link. Close other tabs or devices using the same link and reload the page.",
   workshopEnded: "The workshop has ended and was deleted. The notes on this device have been cleared.",
 
   otherTables: "Other tables",
