@@ -27,7 +27,7 @@
  * (each arrival's main-thread work, and +n when n other messages reached the page meanwhile).
  */
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
 import { cpus, loadavg, tmpdir } from "node:os";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -43,6 +43,7 @@ import { docName, metaDoc, tableDoc } from "../../shared/docNames.ts";
 import type { NoteId, TableId } from "../../shared/ids.ts";
 import { type MetaState, readMeta, setActiveRound } from "../../shared/schema/meta.ts";
 import { createNote, NOTE_COLORS, noteText } from "../../shared/schema/table.ts";
+import { CHROMIUM_ARGS, findChromium } from "../../test/helpers/chromium.ts";
 import { describeRoute, GZIP_LEVEL, kib, readBuild, routeSize } from "./bundle.ts";
 import {
   type ArrivalResult,
@@ -67,17 +68,6 @@ const ROUND_SWITCHES = 5;
 const LOAD_BUDGET_MS = 500;
 const ARRIVAL_BUDGET_MS = 16;
 const TABLET_BUNDLE_BUDGET = 150 * 1024;
-
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
 
 interface View {
   readonly name: "console" | "screen";
@@ -350,10 +340,11 @@ class Tablet {
 // ---------------------------------------------------------------------------------------------
 // Browser
 
-function findChromium(): string {
-  const candidates = [process.env.CHROMIUM_PATH, "/usr/bin/chromium", "/usr/bin/chromium-browser"];
-  for (const candidate of candidates) if (candidate && existsSync(candidate)) return candidate;
-  throw new Error("no Chromium found (apt-get install -y chromium, or set CHROMIUM_PATH)");
+function chromiumExecutable(): string {
+  const found = findChromium();
+  if (found === null)
+    throw new Error("no Chromium found (apt-get install -y chromium, or set CHROMIUM_PATH)");
+  return found;
 }
 
 function chromiumVersion(executable: string): string {
@@ -879,7 +870,7 @@ const loadAverage = () =>
 
 async function main(): Promise<void> {
   const startLoad = loadAverage();
-  const executable = findChromium();
+  const executable = chromiumExecutable();
   const clientRoot = buildClient();
   const build = readBuild(clientRoot);
   const app = readFileSync(path.join(ROOT, "client/src/App.tsx"), "utf8");

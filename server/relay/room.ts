@@ -1,18 +1,9 @@
-import * as awarenessProtocol from "y-protocols/awareness";
 import * as Y from "yjs";
 import { CloseCode } from "../../shared/closeCodes.ts";
 import type { DocRef } from "../../shared/docNames.ts";
 import { Connection } from "./connection.ts";
-import {
-  type ClientMessage,
-  decodeAwarenessUpdate,
-  encodeAwareness,
-  encodeAwarenessUpdate,
-  encodeSyncStep1,
-  encodeSyncStep2,
-  encodeUpdate,
-  ProtocolError,
-} from "./protocol.ts";
+import { Presence } from "./presence.ts";
+import { type ClientMessage, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from "./protocol.ts";
 import type { RelayStats } from "./stats.ts";
 
 export interface RoomOptions {
@@ -52,14 +43,13 @@ interface Integrated {
  */
 export class Room {
   readonly doc = new Y.Doc({ gc: true });
-  readonly awareness = new awarenessProtocol.Awareness(this.doc);
   readonly connections = new Set<Connection>();
+  /** Who is here and what they are doing (awareness), relayed to `connections`. */
+  readonly presence: Presence;
   private readonly queue: QueueEntry[] = [];
   private draining: Promise<void> | null = null;
   private integrated: Integrated[] = [];
   private destroyed = false;
-  /** Which open connection speaks for each awareness client id, so no one can take over another's. */
-  private readonly awarenessOwners = new Map<number, Connection>();
   /**
    * The document's stored size, kept without ever encoding the document: the bytes of the rows it
    * was loaded from (corrected by `rebaseStoredBytes` after a compaction) plus every byte handed to
@@ -76,7 +66,6 @@ export class Room {
     stored: readonly Uint8Array[],
     private readonly options: RoomOptions,
   ) {
-    this.awareness.setLocalState(null);
     this.baseBytes = byteLength(stored);
     Y.transact(this.doc, () => {
       for (const update of stored) Y.applyUpdate(this.doc, update);
@@ -85,7 +74,12 @@ export class Room {
       this.integrated.push({ update, origin: origin instanceof Connection ? origin : null });
       this.unpersistedBytes += update.byteLength;
     });
-    this.awareness.on("update", this.relayAwareness);
+    this.presence = new Presence(this.doc, this.connections, options.stats, options.maxAwarenessStateChars);
+  }
+
+  /** The room's awareness, for diagnostics and tests. */
+  get awareness() {
+    return this.presence.awareness;
   }
 
   get isDestroyed(): boolean {
@@ -116,10 +110,7 @@ export class Room {
     conn.onClose(() => this.leave(conn));
     // Writers get our state vector so they send what we lack (offline edits); readers need not.
     if (conn.canWrite) conn.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
-    const states = [...this.awareness.getStates().keys()];
-    if (states.length > 0) {
-      conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)));
-    }
+    this.presence.greet(conn);
     for (const message of conn.backlog.splice(0)) this.enqueue(conn, message);
     conn.backlogBytes = 0;
   }
@@ -157,6 +148,8 @@ export class Room {
   destroy(code: CloseCode | null): void {
     if (this.destroyed) return;
     this.destroyed = true;
+    // First, so the connections closed below leave without presence updates to the others.
+    this.presence.destroy();
     for (const entry of this.queue.splice(0)) {
       if (entry.kind === "change") entry.reject(new Error(`document ${this.name} was closed`));
     }
@@ -164,19 +157,12 @@ export class Room {
       if (code !== null) conn.close(code);
     }
     this.connections.clear();
-    this.awareness.off("update", this.relayAwareness);
-    this.awareness.destroy();
     this.doc.destroy();
   }
 
   private leave(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
-    const clientId = conn.awarenessClientId;
-    if (clientId !== null && this.awarenessOwners.get(clientId) === conn)
-      this.awarenessOwners.delete(clientId);
-    if (clientId !== null && !this.destroyed && this.awareness.getStates().has(clientId)) {
-      awarenessProtocol.removeAwarenessStates(this.awareness, [clientId], null);
-    }
+    this.presence.leave(conn);
   }
 
   private async drain(): Promise<void> {
@@ -248,18 +234,11 @@ export class Room {
         this.applyFrom(conn, message.update);
         return;
       case "awareness":
-        this.applyAwareness(conn, message.update);
+        this.presence.apply(conn, message.update);
         return;
-      case "query-awareness": {
-        // A one-byte query answered with every state would amplify: it spends a token too.
-        if (!conn.takeAwarenessToken()) {
-          this.options.stats.awarenessDropped++;
-          return;
-        }
-        const states = [...this.awareness.getStates().keys()];
-        conn.send(encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, states)));
+      case "query-awareness":
+        this.presence.answerQuery(conn);
         return;
-      }
     }
   }
 
@@ -320,64 +299,6 @@ export class Room {
     conn.send(encodeSyncStep2(diff));
   }
 
-  private applyAwareness(conn: Connection, update: Uint8Array): void {
-    let entries: ReturnType<typeof decodeAwarenessUpdate>;
-    try {
-      entries = decodeAwarenessUpdate(update);
-    } catch (error) {
-      if (!(error instanceof ProtocolError)) throw error;
-      this.options.stats.errors.invalidMessage++;
-      conn.close(CloseCode.InvalidMessage, "invalid awareness update");
-      return;
-    }
-    // One client id per connection: the first free one it speaks for. Others' entries are dropped.
-    const own = entries.filter((entry) => {
-      if (conn.awarenessClientId === null && this.awarenessOwners.get(entry.clientId) === undefined) {
-        conn.awarenessClientId = entry.clientId;
-        this.awarenessOwners.set(entry.clientId, conn);
-      }
-      return entry.clientId === conn.awarenessClientId && isSmallJson(entry.state, this.options);
-    });
-    if (own.length < entries.length) this.options.stats.awarenessDropped += entries.length - own.length;
-    if (own.length === 0) return;
-    // Over the rate, only the newest update is kept and applied once a token is free:
-    // a flood is cut to the rate, yet the last presence (a cursor at rest) is not lost.
-    if (conn.deferredAwareness !== null || !conn.takeAwarenessToken()) {
-      if (conn.deferredAwareness !== null)
-        this.options.stats.awarenessDropped += conn.deferredAwareness.length;
-      conn.deferredAwareness = own;
-      this.scheduleDeferredAwareness(conn);
-      return;
-    }
-    awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(own), conn);
-  }
-
-  private scheduleDeferredAwareness(conn: Connection): void {
-    if (conn.deferredTimer !== null) return;
-    conn.deferredTimer = setTimeout(() => {
-      conn.deferredTimer = null;
-      const entries = conn.deferredAwareness;
-      if (entries === null || !conn.isOpen || this.destroyed) return;
-      if (!conn.takeAwarenessToken()) {
-        this.scheduleDeferredAwareness(conn);
-        return;
-      }
-      conn.deferredAwareness = null;
-      awarenessProtocol.applyAwarenessUpdate(this.awareness, encodeAwarenessUpdate(entries), conn);
-    }, conn.msUntilAwarenessToken());
-    conn.deferredTimer.unref();
-  }
-
-  private readonly relayAwareness = (
-    change: { added: number[]; updated: number[]; removed: number[] },
-    _origin: unknown,
-  ): void => {
-    const changed = [...change.added, ...change.updated, ...change.removed];
-    if (changed.length === 0) return;
-    const frame = encodeAwareness(awarenessProtocol.encodeAwarenessUpdate(this.awareness, changed));
-    for (const conn of this.connections) conn.send(frame);
-  };
-
   private broadcast(frame: Uint8Array, except: Connection | null): void {
     for (const conn of this.connections) {
       if (conn === except) continue;
@@ -399,14 +320,4 @@ export function byteLength(chunks: readonly Uint8Array[]): number {
   let total = 0;
   for (const chunk of chunks) total += chunk.byteLength;
   return total;
-}
-
-function isSmallJson(state: string, options: RoomOptions): boolean {
-  if (state.length > options.maxAwarenessStateChars) return false;
-  try {
-    JSON.parse(state);
-    return true;
-  } catch {
-    return false;
-  }
 }

@@ -7,7 +7,7 @@
  * - `openTablet`: one fresh browser context per tablet that records every request and WebSocket
  *   URL, and fails the test if any of them went to another origin than the server's.
  */
-import { accessSync, constants, existsSync, readdirSync, statSync } from "node:fs";
+import { existsSync, readdirSync, statSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
 import axe from "axe-core";
@@ -18,6 +18,7 @@ import type { CreateWorkshopRequest, CreateWorkshopResponse } from "../../shared
 import { docName, metaDoc, tableDoc } from "../../shared/docNames.ts";
 import type { TableId, WorkshopId } from "../../shared/ids.ts";
 import { DEFAULT_PROMPTS } from "../../shared/schema/language.ts";
+import { CHROMIUM_ARGS, findChromium } from "../helpers/chromium.ts";
 import { connectClient, type TestClient } from "../helpers/client.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
@@ -32,42 +33,8 @@ export const CLIENT_ROOT = process.env.SAMLA_CLIENT_ROOT ?? path.join(ROOT, "dis
 export const TABLET_LANDSCAPE = { width: 1280, height: 800 } as const;
 export const TABLET_PORTRAIT = { width: 800, height: 1280 } as const;
 
-const CHROMIUM_ARGS = [
-  "--headless",
-  "--no-sandbox",
-  "--disable-gpu",
-  "--disable-background-networking",
-  "--disable-component-update",
-  "--disable-sync",
-  "--no-first-run",
-  "--disable-quic",
-];
-
 // ---------------------------------------------------------------------------------------------
 // Finding Chromium
-
-function isExecutable(file: string): boolean {
-  try {
-    accessSync(file, constants.X_OK);
-    return statSync(file).isFile();
-  } catch {
-    return false;
-  }
-}
-
-/** `CHROMIUM_PATH` if set, else `chromium` (or `chromium-browser`) on the PATH. */
-function findChromium(): string | null {
-  const explicit = process.env.CHROMIUM_PATH;
-  if (explicit !== undefined && explicit !== "") return isExecutable(explicit) ? explicit : null;
-  const dirs = (process.env.PATH ?? "").split(path.delimiter).filter((dir) => dir !== "");
-  for (const name of ["chromium", "chromium-browser"]) {
-    for (const dir of [...dirs, "/usr/bin"]) {
-      const file = path.join(dir, name);
-      if (isExecutable(file)) return file;
-    }
-  }
-  return null;
-}
 
 export const chromiumPath = findChromium();
 export const browserAvailable = chromiumPath !== null;
