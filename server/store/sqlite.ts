@@ -3,6 +3,8 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { isId, type TableId, type WorkshopId } from "../../shared/ids.ts";
 import type { Principal } from "../../shared/permissions.ts";
+import { Checkpointer, type CheckpointStats } from "./checkpointer.ts";
+import { GroupCommit } from "./groupCommit.ts";
 import { migrate } from "./sqliteSchema.ts";
 import {
   prepareStatements,
@@ -26,6 +28,14 @@ export type SqliteStoreOptions = { readonly dataDir: string } | { readonly file:
 
 export const SQLITE_FILE_NAME = "samla.db";
 const BUSY_TIMEOUT_MS = 5000;
+/** How soon after a commit the checkpoint worker runs (commits in between share it). */
+const CHECKPOINT_DELAY_MS = 100;
+/**
+ * WAL pages after which a commit on the main connection checkpoints by itself: only a backstop
+ * for when the worker's passive checkpoints cannot catch up (SQLite's default is 1,000).
+ */
+const BACKSTOP_AUTOCHECKPOINT_PAGES = 8000;
+const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
 
 /** Opens (creating if needed) the SQLite database and brings its schema up to date. */
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
@@ -47,6 +57,9 @@ export class SqliteStore implements Store {
   // Prepared once; better-sqlite3 statements are reusable and cheap to run.
   readonly #stmt: Statements;
   readonly #tx: Transactions;
+  readonly #appends: GroupCommit;
+  /** Null for an in-memory database (no WAL to checkpoint). */
+  readonly #checkpointer: Checkpointer | null;
 
   constructor(file: string) {
     this.file = file;
@@ -74,12 +87,34 @@ export class SqliteStore implements Store {
       throw error;
     }
     this.#db = db;
+    this.#checkpointer = db.memory
+      ? null
+      : new Checkpointer(file, CHECKPOINT_DELAY_MS, () => {
+          // No worker: SQLite checkpoints on commit again, as it does by default.
+          this.#db?.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
+        });
+    if (this.#checkpointer !== null) db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+    this.#appends = new GroupCommit(
+      (requests) =>
+        this.#tx.appendGroup
+          .immediate(requests)
+          .map((error, i) =>
+            error === null ? null : translateError(error, `appending to ${requests[i]?.name ?? "?"}`),
+          ),
+      () => this.#checkpointer?.wrote(),
+    );
+  }
+
+  /** The checkpoint worker's counters (null for an in-memory database), for tests and metrics. */
+  get checkpoints(): Readonly<CheckpointStats> | null {
+    return this.#checkpointer?.stats ?? null;
   }
 
   // --- documents -------------------------------------------------------------
 
   async loadDoc(name: string): Promise<Uint8Array[]> {
     this.#open();
+    this.#appends.flush();
     return this.#tx.load.deferred(name).map(asUint8Array);
   }
 
@@ -87,21 +122,19 @@ export class SqliteStore implements Store {
     this.#open();
     const workshopId = workshopOfDoc(name);
     if (updates.length === 0) return;
-    try {
-      this.#tx.append.immediate(name, workshopId, updates);
-    } catch (error) {
-      throw translateError(error, `appending to ${name}`);
-    }
+    return this.#appends.append({ name, workshopId, updates });
   }
 
   async logLength(name: string): Promise<number> {
     this.#open();
+    this.#appends.flush();
     return this.#tx.logLength.deferred(name);
   }
 
   async compactDoc(name: string): Promise<void> {
     this.#open();
     const workshopId = workshopOfDoc(name);
+    this.#appends.flush();
     this.#tx.compact.immediate(name, workshopId);
   }
 
@@ -172,10 +205,13 @@ export class SqliteStore implements Store {
 
   async deleteWorkshop(id: WorkshopId, at: number): Promise<boolean> {
     const db = this.#open();
+    // Writes requested before the deletion go first (and are then deleted with the rest).
+    this.#appends.flush();
     const deleted = this.#tx.deleteWorkshop.immediate(id, at);
     // Copy every page back into the database file and empty the WAL, so no old page
     // image with note text survives in the WAL. With a single connection no reader can
-    // hold the checkpoint back; should one ever, the next checkpoint finishes the job.
+    // hold the checkpoint back (the checkpoint worker holds none between runs); should one ever,
+    // the next checkpoint finishes the job.
     if (deleted) checkpoint(db);
     return deleted;
   }
@@ -211,12 +247,15 @@ export class SqliteStore implements Store {
     this.#stmt.ping.get();
   }
 
-  /** Idempotent: every write has committed by the time its promise resolved, so nothing is pending. */
+  /** Idempotent. Appends already requested are written first; their promises resolve as usual. */
   async close(): Promise<void> {
     const db = this.#db;
     if (db === null) return;
+    this.#appends.flush();
     this.#db = null;
+    this.#appends.abandon(new Error(`SQLite store ${this.file} is closed`));
     try {
+      await this.#checkpointer?.close();
       checkpoint(db);
     } finally {
       db.close();

@@ -4,6 +4,7 @@
  */
 import type Database from "better-sqlite3";
 import { isId } from "../../shared/ids.ts";
+import type { AppendRequest } from "./groupCommit.ts";
 import { compactUpdates } from "./replay.ts";
 import { type NewWorkshop, StoreConflictError } from "./store.ts";
 
@@ -120,6 +121,10 @@ export function prepareTransactions(db: Database.Database, s: Statements) {
     return { snapshot, log };
   }
 
+  const append = db.transaction((name: string, workshopId: string, updates: readonly Uint8Array[]) => {
+    for (const update of updates) s.insertLog.run(name, workshopId, update);
+  });
+
   return {
     load: db.transaction((name: string): Buffer[] => {
       const { snapshot, log } = readDoc(name);
@@ -133,9 +138,22 @@ export function prepareTransactions(db: Database.Database, s: Statements) {
       return s.countLogAfter.get(name, snapshot?.through_seq ?? 0) ?? 0;
     }),
 
-    append: db.transaction((name: string, workshopId: string, updates: readonly Uint8Array[]) => {
-      for (const update of updates) s.insertLog.run(name, workshopId, update);
-    }),
+    append,
+
+    /**
+     * Several documents' appends in one commit, each in its own savepoint (a nested transaction):
+     * one refused (its workshop deleted) is rolled back alone and reported; the others commit.
+     */
+    appendGroup: db.transaction((requests: readonly AppendRequest[]): (unknown | null)[] =>
+      requests.map((request) => {
+        try {
+          append(request.name, request.workshopId, request.updates);
+          return null;
+        } catch (error) {
+          return error;
+        }
+      }),
+    ),
 
     compact: db.transaction((name: string, workshopId: string) => {
       const { snapshot, log } = readDoc(name);

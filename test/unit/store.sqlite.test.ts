@@ -8,6 +8,7 @@ import { hasPendingUpdates, replayUpdates } from "../../server/store/replay.ts";
 import { openSqliteStore, type SqliteStore } from "../../server/store/sqlite.ts";
 import { type NewWorkshop, StoreConflictError, type TokenRecord } from "../../server/store/store.ts";
 import { asId, type TableId, type WorkshopId } from "../../shared/ids.ts";
+import { eventually } from "../helpers/eventually.ts";
 import { mulberry32 } from "../helpers/random.ts";
 
 const wid = (id: string): WorkshopId => asId<"WorkshopId">(id);
@@ -365,6 +366,62 @@ function countRows(file: string, workshopId: string): number {
     raw.close();
   }
 }
+
+describe("SqliteStore group commit", () => {
+  it("commits appends requested in one turn together, each refused or kept on its own", async () => {
+    await store.createWorkshop(workshop("w1", [], { docs: [] }));
+    await store.createWorkshop(workshop("w2", [], { docs: [] }));
+    // Requested in one turn, without awaiting: they share one transaction.
+    const results = await Promise.allSettled([
+      store.appendUpdates("w1/meta", [bytes("a1"), bytes("a2")]),
+      store.appendUpdates("ghost/meta", [bytes("lost")]),
+      store.appendUpdates("w2/meta", [bytes("b1")]),
+      store.appendUpdates("w1/meta", [bytes("a3")]),
+    ]);
+    expect(results.map((result) => result.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/no such workshop/);
+    expect(await store.loadDoc("w1/meta")).toEqual([bytes("a1"), bytes("a2"), bytes("a3")]);
+    expect(await store.loadDoc("w2/meta")).toEqual([bytes("b1")]);
+    expect(await store.loadDoc("ghost/meta")).toEqual([]);
+  });
+
+  it("shows an append to a read or compaction requested after it, before the append resolved", async () => {
+    await store.createWorkshop(workshop("w1", [], { docs: [] }));
+    const first = recordingDoc();
+    addNote(first.doc, "n1", "hej");
+    const appended = store.appendUpdates("w1/table/a", first.updates.splice(0));
+    expect(await store.logLength("w1/table/a")).toBe(1);
+    const more = store.appendUpdates("w1/table/a", [bytes("second")]);
+    expect(await store.loadDoc("w1/table/a")).toHaveLength(2);
+    await Promise.all([appended, more]);
+  });
+
+  it("writes appends still pending when it closes, and keeps them", async () => {
+    await store.createWorkshop(workshop("w1", [], { docs: [] }));
+    const appended = store.appendUpdates("w1/meta", [bytes("last words")]);
+    await store.close();
+    await appended;
+    store = openSqliteStore({ dataDir: dir });
+    expect(await store.loadDoc("w1/meta")).toEqual([bytes("last words")]);
+  });
+
+  it("checkpoints the WAL on its worker thread after writes, not on the writing thread", async () => {
+    await store.createWorkshop(workshop("w1", [], { docs: [] }));
+    for (let i = 0; i < 200; i++) await store.appendUpdates("w1/meta", [new Uint8Array(2_000).fill(i)]);
+    // ~100 pages: the main connection would checkpoint by itself only past its 8,000-page backstop.
+    const stats = await eventually(() => {
+      const current = store.checkpoints;
+      expect(current?.runs).toBeGreaterThan(0);
+      expect(current?.last).toMatchObject({ ok: true });
+      const last = current?.last;
+      if (last?.ok !== true) throw new Error("no successful checkpoint yet");
+      expect(last.log).toBeGreaterThan(0);
+      expect(last.checkpointed).toBe(last.log);
+      return current;
+    });
+    expect(stats?.failures).toBe(0);
+  });
+});
 
 describe("SqliteStore deletion", () => {
   it("deletes a workshop's every row, leaves a tombstone and retires the id", async () => {

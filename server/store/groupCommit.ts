@@ -1,0 +1,77 @@
+/**
+ * Group commit: appends requested during one turn of the event loop are written together, in one
+ * transaction, right after the turn's I/O (`setImmediate`). One commit per turn instead of one per
+ * room and batch: a commit costs about the same whether it carries one update or fifty, so under
+ * load storing gets cheaper per update instead of stalling every room in turn.
+ *
+ * Each request still succeeds or fails on its own (the commit function isolates them, e.g. with
+ * savepoints), and each promise resolves only once its transaction has committed.
+ */
+export interface AppendRequest {
+  readonly name: string;
+  readonly workshopId: string;
+  readonly updates: readonly Uint8Array[];
+}
+
+/** Writes every request in one transaction; returns, per request, the error that refused it or null. */
+export type CommitGroup = (requests: readonly AppendRequest[]) => (unknown | null)[];
+
+interface Pending extends AppendRequest {
+  readonly resolve: () => void;
+  readonly reject: (error: unknown) => void;
+}
+
+export class GroupCommit {
+  #pending: Pending[] = [];
+  #scheduled = false;
+
+  constructor(
+    private readonly commit: CommitGroup,
+    /** Called after every group that committed, with the number of requests in it. */
+    private readonly committed: (requests: number) => void = () => {},
+  ) {}
+
+  get pending(): number {
+    return this.#pending.length;
+  }
+
+  append(request: AppendRequest): Promise<void> {
+    return new Promise((resolve, reject) => {
+      this.#pending.push({ ...request, resolve, reject });
+      if (this.#scheduled) return;
+      this.#scheduled = true;
+      setImmediate(() => {
+        this.#scheduled = false;
+        this.flush();
+      });
+    });
+  }
+
+  /**
+   * Writes everything requested so far, now. Reads and compactions call this first, so they
+   * see every append that was requested before them, as a synchronous store would show them.
+   */
+  flush(): void {
+    const group = this.#pending;
+    if (group.length === 0) return;
+    this.#pending = [];
+    let outcomes: (unknown | null)[];
+    try {
+      outcomes = this.commit(group);
+    } catch (error) {
+      for (const request of group) request.reject(error);
+      return;
+    }
+    this.committed(group.length);
+    group.forEach((request, i) => {
+      const error = outcomes[i] ?? null;
+      if (error === null) request.resolve();
+      else request.reject(error);
+    });
+  }
+
+  /** Refuses everything still pending (the store is closing without writing). */
+  abandon(error: Error): void {
+    for (const request of this.#pending.splice(0)) request.reject(error);
+  }
+}
