@@ -1,7 +1,7 @@
 import * as Y from "yjs";
 import { CloseCode } from "../../shared/closeCodes.ts";
 import type { DocRef } from "../../shared/docNames.ts";
-import { Connection } from "./connection.ts";
+import type { Connection } from "./connection.ts";
 import { Presence } from "./presence.ts";
 import { type ClientMessage, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from "./protocol.ts";
 import type { RelayStats } from "./stats.ts";
@@ -20,6 +20,9 @@ export interface RoomOptions {
   readonly onFull: (conn: Connection, updateBytes: number) => void;
 }
 
+type Reply = { readonly conn: Connection; readonly stateVector: Uint8Array };
+type Change = Extract<QueueEntry, { kind: "change" }>;
+
 type QueueEntry =
   | { readonly kind: "message"; readonly conn: Connection; readonly message: ClientMessage }
   | {
@@ -29,17 +32,15 @@ type QueueEntry =
       readonly reject: (error: unknown) => void;
     };
 
-interface Integrated {
-  readonly update: Uint8Array;
-  readonly origin: Connection | null;
-}
-
 /**
  * One loaded document and the connections on it.
  *
- * Messages from all connections go through one queue. A batch is applied to the Y.Doc,
- * what Yjs actually integrated is persisted, and only then is it relayed and are sync
- * replies computed: nobody ever sees state that is not on disk.
+ * Messages from all connections go through one queue. A batch is applied to the Y.Doc in one
+ * transaction, what Yjs actually integrated (one update) is persisted, and only then is it
+ * relayed and are sync replies computed: nobody ever sees state that is not on disk.
+ *
+ * One transaction per batch means one row and one frame per reader however many updates the
+ * batch holds: under load, storing and relaying get cheaper per update instead of backing up.
  */
 export class Room {
   readonly doc = new Y.Doc({ gc: true });
@@ -48,7 +49,8 @@ export class Room {
   readonly presence: Presence;
   private readonly queue: QueueEntry[] = [];
   private draining: Promise<void> | null = null;
-  private integrated: Integrated[] = [];
+  /** What the batch's transaction integrated: set by the doc's one update event per batch. */
+  private integrated: Uint8Array | null = null;
   private destroyed = false;
   /**
    * The document's stored size, kept without ever encoding the document: the bytes of the rows it
@@ -57,8 +59,17 @@ export class Room {
    */
   private baseBytes: number;
   private appendedBytes = 0;
-  /** Bytes integrated in the batch being applied, not yet handed to the store. */
-  private unpersistedBytes = 0;
+  /** Bytes of the updates applied so far in the batch being built, as received. */
+  private batchBytes = 0;
+  /** Connections whose updates the batch being built applied, and how many updates. */
+  private batchWriters = new Set<Connection>();
+  private batchUpdates = 0;
+  /**
+   * Sync frames of the current version, encoded once and sent to everyone who asks until the next
+   * update: a join storm is then hundreds of sends of the same bytes, not hundreds of encodings.
+   */
+  private stateVectorFrame: Uint8Array | null = null;
+  private fullStateFrame: Uint8Array | null = null;
 
   constructor(
     readonly name: string,
@@ -70,9 +81,12 @@ export class Room {
     Y.transact(this.doc, () => {
       for (const update of stored) Y.applyUpdate(this.doc, update);
     });
-    this.doc.on("update", (update: Uint8Array, origin: unknown) => {
-      this.integrated.push({ update, origin: origin instanceof Connection ? origin : null });
-      this.unpersistedBytes += update.byteLength;
+    this.doc.on("update", (update: Uint8Array) => {
+      // Batches are transactions, so this runs at most once per batch; a second event would
+      // mean a change made outside a batch, which is merged rather than lost.
+      this.integrated = this.integrated === null ? update : Y.mergeUpdates([this.integrated, update]);
+      this.stateVectorFrame = null;
+      this.fullStateFrame = null;
     });
     this.presence = new Presence(this.doc, this.connections, options.stats, options.maxAwarenessStateChars);
   }
@@ -109,7 +123,7 @@ export class Room {
     this.connections.add(conn);
     conn.onClose(() => this.leave(conn));
     // Writers get our state vector so they send what we lack (offline edits); readers need not.
-    if (conn.canWrite) conn.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+    if (conn.canWrite) conn.send(this.syncStep1Frame());
     this.presence.greet(conn);
     for (const message of conn.backlog.splice(0)) this.enqueue(conn, message);
     conn.backlogBytes = 0;
@@ -170,11 +184,55 @@ export class Room {
     await Promise.resolve();
     while (this.queue.length > 0 && !this.destroyed) {
       const batch = this.queue.splice(0);
-      const replies: { conn: Connection; stateVector: Uint8Array }[] = [];
-      const changes: Extract<QueueEntry, { kind: "change" }>[] = [];
+      const replies: Reply[] = [];
+      const changes: Change[] = [];
+      const failed = new Map<Change, unknown>();
+      const { integrated, writers, updates } = this.applyBatch(batch, replies, changes, failed);
+      if (integrated !== null) {
+        // Counted as the write is requested: the store shows it to any read or compaction
+        // requested after this call, so a compaction's reading and this count agree.
+        this.appendedBytes += integrated.byteLength;
+        try {
+          await this.options.persist([integrated]);
+        } catch (error) {
+          for (const change of changes) change.reject(error);
+          this.options.onFailure(error);
+          return;
+        }
+        if (this.destroyed) {
+          for (const change of changes) change.reject(new Error(`document ${this.name} was closed`));
+          return;
+        }
+        this.options.stats.updatesStored += updates + changes.length - failed.size;
+        // A batch of one writer's updates is not sent back to it; with several writers each gets
+        // the whole (applying one's own update again changes nothing in Yjs).
+        const [soleWriter] = writers.size === 1 ? writers : [null];
+        this.broadcast(encodeUpdate(integrated), soleWriter ?? null);
+      }
+      for (const change of changes) {
+        if (failed.has(change)) change.reject(failed.get(change));
+        else change.resolve();
+      }
+      for (const { conn, stateVector } of replies) this.replyToStep1(conn, stateVector);
+    }
+  }
+
+  /** Applies a batch in one transaction; returns what it integrated, and who wrote it. */
+  private applyBatch(
+    batch: readonly QueueEntry[],
+    replies: Reply[],
+    changes: Change[],
+    failed: Map<Change, unknown>,
+  ): { integrated: Uint8Array | null; writers: ReadonlySet<Connection>; updates: number } {
+    Y.transact(this.doc, () => {
       for (const entry of batch) {
         if (entry.kind === "change") {
           changes.push(entry);
+          try {
+            entry.edit(this.doc);
+          } catch (error) {
+            failed.set(entry, error);
+          }
           continue;
         }
         const { conn, message } = entry;
@@ -189,41 +247,13 @@ export class Room {
         else if (message.type === "sync-step1") replies.push({ conn, stateVector: message.stateVector });
         else this.handle(conn, message);
       }
-      const failed = new Map<(typeof changes)[number], unknown>();
-      for (const change of changes) {
-        try {
-          Y.transact(this.doc, () => change.edit(this.doc), null);
-        } catch (error) {
-          failed.set(change, error);
-        }
-      }
-      const integrated = this.integrated;
-      this.integrated = [];
-      // Counted as the write starts: an embedded store writes synchronously within the call, so a
-      // compaction that reads the rows in between sees them and this count alike.
-      this.appendedBytes += this.unpersistedBytes;
-      this.unpersistedBytes = 0;
-      if (integrated.length > 0) {
-        try {
-          await this.options.persist(integrated.map((entry) => entry.update));
-        } catch (error) {
-          for (const change of changes) change.reject(error);
-          this.options.onFailure(error);
-          return;
-        }
-        if (this.destroyed) {
-          for (const change of changes) change.reject(new Error(`document ${this.name} was closed`));
-          return;
-        }
-        this.options.stats.updatesStored += integrated.length;
-        for (const { update, origin } of integrated) this.broadcast(encodeUpdate(update), origin);
-      }
-      for (const change of changes) {
-        if (failed.has(change)) change.reject(failed.get(change));
-        else change.resolve();
-      }
-      for (const { conn, stateVector } of replies) this.replyToStep1(conn, stateVector);
-    }
+    });
+    const result = { integrated: this.integrated, writers: this.batchWriters, updates: this.batchUpdates };
+    this.integrated = null;
+    this.batchBytes = 0;
+    this.batchWriters = new Set();
+    this.batchUpdates = 0;
+    return result;
   }
 
   private handle(conn: Connection, message: Exclude<ClientMessage, { type: "sync-step1" }>): void {
@@ -252,7 +282,7 @@ export class Room {
     // The update's size as received stands for what storing it would add (Yjs stores no more than
     // it integrates): cheap, and checked before anything is applied, so nothing of it is kept.
     // Server-side changes (`change`) are not checked: they are small and the facilitator's own.
-    if (this.storedBytes + this.unpersistedBytes + update.byteLength > this.options.maxDocBytes) {
+    if (this.storedBytes + this.batchBytes + update.byteLength > this.options.maxDocBytes) {
       this.options.stats.errors.documentFull++;
       this.options.onFull(conn, update.byteLength);
       conn.close(CloseCode.DocumentFull);
@@ -260,6 +290,9 @@ export class Room {
     }
     try {
       Y.applyUpdate(this.doc, update, conn);
+      this.batchBytes += update.byteLength;
+      this.batchWriters.add(conn);
+      this.batchUpdates++;
     } catch {
       this.options.stats.errors.invalidUpdate++;
       conn.close(CloseCode.InvalidMessage, "invalid update");
@@ -282,12 +315,23 @@ export class Room {
     this.options.stats.pendingDropped++;
     if (conn.isOpen && !conn.resyncRequested) {
       conn.resyncRequested = true;
-      conn.send(encodeSyncStep1(Y.encodeStateVector(this.doc)));
+      conn.send(this.syncStep1Frame());
     }
+  }
+
+  private syncStep1Frame(): Uint8Array {
+    this.stateVectorFrame ??= encodeSyncStep1(Y.encodeStateVector(this.doc));
+    return this.stateVectorFrame;
   }
 
   private replyToStep1(conn: Connection, stateVector: Uint8Array): void {
     if (!conn.isOpen) return;
+    // A client with nothing yet (a new tablet, a projector, a storm after a restart) gets the cached whole.
+    if (isEmptyStateVector(stateVector)) {
+      this.fullStateFrame ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc));
+      conn.send(this.fullStateFrame);
+      return;
+    }
     let diff: Uint8Array;
     try {
       diff = Y.encodeStateAsUpdate(this.doc, stateVector);
@@ -314,6 +358,11 @@ const REFUSES_LATER_MESSAGES: ReadonlySet<CloseCode | null> = new Set<CloseCode 
   CloseCode.PolicyViolation,
   CloseCode.DocumentFull,
 ]);
+
+/** A state vector of no clients: one varint 0. */
+function isEmptyStateVector(stateVector: Uint8Array): boolean {
+  return stateVector.byteLength === 1 && stateVector[0] === 0;
+}
 
 /** Total bytes of a list of stored rows or updates. */
 export function byteLength(chunks: readonly Uint8Array[]): number {
