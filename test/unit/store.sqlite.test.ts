@@ -378,7 +378,12 @@ describe("SqliteStore group commit", () => {
       store.appendUpdates("w2/meta", [bytes("b1")]),
       store.appendUpdates("w1/meta", [bytes("a3")]),
     ]);
-    expect(results.map((result) => result.status)).toEqual(["fulfilled", "rejected", "fulfilled", "fulfilled"]);
+    expect(results.map((result) => result.status)).toEqual([
+      "fulfilled",
+      "rejected",
+      "fulfilled",
+      "fulfilled",
+    ]);
     expect(String((results[1] as PromiseRejectedResult).reason)).toMatch(/no such workshop/);
     expect(await store.loadDoc("w1/meta")).toEqual([bytes("a1"), bytes("a2"), bytes("a3")]);
     expect(await store.loadDoc("w2/meta")).toEqual([bytes("b1")]);
