@@ -24,7 +24,10 @@ import {
   type WorkshopRecord,
 } from "./store.ts";
 
-export type SqliteStoreOptions = { readonly dataDir: string } | { readonly file: string };
+export type SqliteStoreOptions = ({ readonly dataDir: string } | { readonly file: string }) & {
+  /** Checkpoint the WAL from a worker thread (default) rather than within commits. */
+  readonly checkpointWorker?: boolean;
+};
 
 export const SQLITE_FILE_NAME = "samla.db";
 const BUSY_TIMEOUT_MS = 5000;
@@ -47,7 +50,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     file = options.file;
     if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
   }
-  return new SqliteStore(file);
+  return new SqliteStore(file, options.checkpointWorker ?? true);
 }
 
 export class SqliteStore implements Store {
@@ -61,7 +64,7 @@ export class SqliteStore implements Store {
   /** Null for an in-memory database (no WAL to checkpoint). */
   readonly #checkpointer: Checkpointer | null;
 
-  constructor(file: string) {
+  constructor(file: string, checkpointWorker = true) {
     this.file = file;
     const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     try {
@@ -87,12 +90,13 @@ export class SqliteStore implements Store {
       throw error;
     }
     this.#db = db;
-    this.#checkpointer = db.memory
-      ? null
-      : new Checkpointer(file, CHECKPOINT_DELAY_MS, () => {
-          // No worker: SQLite checkpoints on commit again, as it does by default.
-          this.#db?.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
-        });
+    this.#checkpointer =
+      db.memory || !checkpointWorker
+        ? null
+        : new Checkpointer(file, CHECKPOINT_DELAY_MS, () => {
+            // No worker: SQLite checkpoints on commit again, as it does by default.
+            this.#db?.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
+          });
     if (this.#checkpointer !== null) db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
     this.#appends = new GroupCommit(
       (requests) =>
