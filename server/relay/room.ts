@@ -12,7 +12,7 @@ export interface RoomOptions {
   readonly stats: RelayStats;
   /** Largest awareness state (JSON characters) a client may publish. */
   readonly maxAwarenessStateChars: number;
-  /** Called when the room failed (the store refused a write) and must be discarded. */
+  /** Called when the room failed (the store refused a write, or its stored rows are unreadable) and must be discarded. */
   readonly onFailure: (error: unknown) => void;
   /** The stored size a client's update may not take the document past (MAX_DOC_BYTES). */
   readonly maxDocBytes: number;
@@ -43,7 +43,12 @@ type QueueEntry =
  * batch holds: under load, storing and relaying get cheaper per update instead of backing up.
  */
 export class Room {
-  readonly doc = new Y.Doc({ gc: true });
+  /** The document; read through `doc`, which first builds it from the stored rows. */
+  private readonly ydoc = new Y.Doc({ gc: true });
+  /** The stored rows the room was loaded from, until the document is built from them. */
+  private rows: readonly Uint8Array[] | null;
+  /** Writers that joined before the build: they get our state vector once there is one. */
+  private readonly awaitingStateVector: Connection[] = [];
   readonly connections = new Set<Connection>();
   /** Who is here and what they are doing (awareness), relayed to `connections`. */
   readonly presence: Presence;
@@ -78,17 +83,48 @@ export class Room {
     private readonly options: RoomOptions,
   ) {
     this.baseBytes = byteLength(stored);
-    Y.transact(this.doc, () => {
-      for (const update of stored) Y.applyUpdate(this.doc, update);
-    });
-    this.doc.on("update", (update: Uint8Array) => {
+    this.rows = stored;
+    // Awareness only needs the doc's client id, not its content.
+    this.presence = new Presence(this.ydoc, this.connections, options.stats, options.maxAwarenessStateChars);
+  }
+
+  /**
+   * The document, built from the stored rows on first use: the first message that needs it (an
+   * update, a sync with a state vector, presence, a server-side change). Clients with nothing are
+   * answered from the rows meanwhile, so a document only read (a projector, a join storm of fresh
+   * tablets) may never be decoded at all.
+   */
+  get doc(): Y.Doc {
+    if (this.rows !== null) this.build();
+    return this.ydoc;
+  }
+
+  /** True once the document has been built from its stored rows. */
+  get isBuilt(): boolean {
+    return this.rows === null;
+  }
+
+  private build(): void {
+    const rows = this.rows;
+    if (rows === null) return;
+    this.rows = null;
+    try {
+      Y.transact(this.ydoc, () => {
+        for (const update of rows) Y.applyUpdate(this.ydoc, update);
+      });
+    } catch (error) {
+      // Stored rows Yjs cannot read: the room is discarded, as when the store fails.
+      this.options.onFailure(error);
+      return;
+    }
+    this.ydoc.on("update", (update: Uint8Array) => {
       // Batches are transactions, so this runs at most once per batch; a second event would
       // mean a change made outside a batch, which is merged rather than lost.
       this.integrated = this.integrated === null ? update : Y.mergeUpdates([this.integrated, update]);
       this.stateVectorFrame = null;
       this.fullStateFrame = null;
     });
-    this.presence = new Presence(this.doc, this.connections, options.stats, options.maxAwarenessStateChars);
+    for (const conn of this.awaitingStateVector.splice(0)) if (conn.isOpen) conn.send(this.syncStep1Frame());
   }
 
   /** The room's awareness, for diagnostics and tests. */
@@ -123,7 +159,10 @@ export class Room {
     this.connections.add(conn);
     conn.onClose(() => this.leave(conn));
     // Writers get our state vector so they send what we lack (offline edits); readers need not.
-    if (conn.canWrite) conn.send(this.syncStep1Frame());
+    if (conn.canWrite) {
+      if (this.isBuilt) conn.send(this.syncStep1Frame());
+      else this.awaitingStateVector.push(conn);
+    }
     this.presence.greet(conn);
     for (const message of conn.backlog.splice(0)) this.enqueue(conn, message);
     conn.backlogBytes = 0;
@@ -131,6 +170,10 @@ export class Room {
 
   enqueue(conn: Connection, message: ClientMessage): void {
     if (this.destroyed) return;
+    if (this.rows !== null && message.type === "sync-step1" && isEmptyStateVector(message.stateVector)) {
+      this.answerFromRows(conn, this.rows);
+      return;
+    }
     this.queue.push({ kind: "message", conn, message });
     this.startDraining();
   }
@@ -171,7 +214,7 @@ export class Room {
       if (code !== null) conn.close(code);
     }
     this.connections.clear();
-    this.doc.destroy();
+    this.ydoc.destroy();
   }
 
   private leave(conn: Connection): void {
@@ -183,6 +226,8 @@ export class Room {
     // Microtask hop so that frames arriving in the same tick form one batch.
     await Promise.resolve();
     while (this.queue.length > 0 && !this.destroyed) {
+      if (!this.isBuilt) this.build();
+      if (this.destroyed) return;
       const batch = this.queue.splice(0);
       const replies: Reply[] = [];
       const changes: Change[] = [];
@@ -319,6 +364,18 @@ export class Room {
     }
   }
 
+  /**
+   * A client with nothing, before the document is built: the stored rows are the document
+   * (every one of them on disk, none with missing dependencies), sent as updates, then an
+   * empty sync step 2 that tells the client it has everything. A cold open then costs reading
+   * the rows, not building a Y.Doc and encoding it again.
+   */
+  private answerFromRows(conn: Connection, rows: readonly Uint8Array[]): void {
+    if (!conn.isOpen) return;
+    for (const row of rows) conn.send(encodeUpdate(row));
+    conn.send(EMPTY_SYNC_STEP2);
+  }
+
   private syncStep1Frame(): Uint8Array {
     this.stateVectorFrame ??= encodeSyncStep1(Y.encodeStateVector(this.doc));
     return this.stateVectorFrame;
@@ -358,6 +415,9 @@ const REFUSES_LATER_MESSAGES: ReadonlySet<CloseCode | null> = new Set<CloseCode 
   CloseCode.PolicyViolation,
   CloseCode.DocumentFull,
 ]);
+
+/** Sync step 2 carrying an empty update (no structs, no deletions). */
+const EMPTY_SYNC_STEP2 = encodeSyncStep2(new Uint8Array([0, 0]));
 
 /** A state vector of no clients: one varint 0. */
 function isEmptyStateVector(stateVector: Uint8Array): boolean {

@@ -2,7 +2,8 @@ import { randomBytes } from "node:crypto";
 import { connect, type Socket } from "node:net";
 import { onTestFinished } from "vitest";
 import WebSocket from "ws";
-import { type ClientMessage, decodeMessage } from "../../server/relay/protocol.ts";
+import { type ClientMessage, decodeMessage, encodeSyncStep1 } from "../../server/relay/protocol.ts";
+import { eventually } from "./eventually.ts";
 import type { TestServer } from "./server.ts";
 
 export interface RawSocket {
@@ -49,6 +50,18 @@ export function openRawSocket(
     closed,
     send: (frame) => ws.send(frame),
   };
+}
+
+/**
+ * Resolves once the server let the socket into its document's room: it answered the empty sync
+ * step 1 sent here (a client with nothing). Works whether the document was loaded or cold.
+ */
+export async function awaitAdmitted(raw: RawSocket, timeoutMs = 5_000): Promise<void> {
+  await raw.opened;
+  raw.send(encodeSyncStep1(new Uint8Array([0])));
+  await eventually(() => {
+    if (!raw.received.some((m) => m.type === "sync-step2")) throw new Error("no sync step 2 yet");
+  }, timeoutMs);
 }
 
 /**

@@ -3,7 +3,7 @@ import * as Y from "yjs";
 import { encodeSyncStep1, encodeUpdate } from "../../server/relay/protocol.ts";
 import { docName, tableDoc } from "../../shared/docNames.ts";
 import { eventually } from "../helpers/eventually.ts";
-import { openRawSocket, type RawSocket } from "../helpers/rawSocket.ts";
+import { awaitAdmitted, openRawSocket, type RawSocket } from "../helpers/rawSocket.ts";
 import { startServer } from "../helpers/server.ts";
 
 async function tableSetup() {
@@ -45,8 +45,7 @@ describe("relay batching", () => {
     await eventually(() => expect(reader.received.some((m) => m.type === "sync-step2")).toBe(true));
 
     const writer = openRawSocket(server, name, token);
-    await writer.opened;
-    await eventually(() => expect(writer.received.some((m) => m.type === "sync-step1")).toBe(true));
+    await awaitAdmitted(writer);
     const logBefore = await server.app.store.logLength(name);
     const storedBefore = server.app.relay.stats.updatesStored;
 

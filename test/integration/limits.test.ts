@@ -7,16 +7,15 @@ import { CloseCode, closeReasons } from "../../shared/closeCodes.ts";
 import { docName, metaDoc, tableDoc } from "../../shared/docNames.ts";
 import { connectClient } from "../helpers/client.ts";
 import { eventually } from "../helpers/eventually.ts";
-import { openRawSocket, type RawSocket } from "../helpers/rawSocket.ts";
+import { awaitAdmitted, openRawSocket, type RawSocket } from "../helpers/rawSocket.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
 const KiB = 1024;
 
-/** A raw writer, once the server greeted it with its sync step 1 (so it sits in the room). */
+/** A raw writer, once the server answered its first sync (so it sits in the room). */
 async function openWriter(server: TestServer, name: string, token: string): Promise<RawSocket> {
   const raw = openRawSocket(server, name, token);
-  await raw.opened;
-  await eventually(() => expect(raw.received.some((m) => m.type === "sync-step1")).toBe(true));
+  await awaitAdmitted(raw);
   return raw;
 }
 
@@ -90,8 +89,12 @@ describe("connections per token (MAX_CONNECTIONS_PER_TOKEN)", () => {
     const workshop = await server.createWorkshop({ tables: 1 });
     const name = docName(tableDoc(workshop.workshopId, workshop.tables[0]!.id));
     // Counted on upgrade, not after the token check: sockets still being checked count too.
-    const sockets = Array.from({ length: 40 }, () => openRawSocket(server, name, workshop.facilitatorToken));
-    const admitted = () => sockets.filter((raw) => raw.received.some((m) => m.type === "sync-step1"));
+    const sockets = Array.from({ length: 40 }, () => {
+      const raw = openRawSocket(server, name, workshop.facilitatorToken);
+      raw.ws.once("open", () => raw.send(encodeSyncStep1(new Uint8Array([0]))));
+      return raw;
+    });
+    const admitted = () => sockets.filter((raw) => raw.received.some((m) => m.type === "sync-step2"));
     await eventually(() => {
       expect(server.app.relay.stats.connectionsOpened).toBe(40);
       expect(admitted()).toHaveLength(10);
