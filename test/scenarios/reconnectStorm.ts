@@ -6,14 +6,17 @@
  * alternate storms) and restarted on the same port and data directory; every client wrote a
  * note while it was gone. All of them come back within the same backoff step, at once. Checked:
  * no client stays out (every provider connected and synced), every document converges (each
- * client equals a fresh client's copy from the server, offline notes included), and after the
- * clients leave the server's resident memory returns to near its level before the storm.
+ * client equals a fresh client's copy from the server, offline notes included), and that nothing
+ * stays behind: in the last process the clients leave and come back at once a few more times, and
+ * after each leave (documents unloaded) a forced full GC finds no connection, room, Y.Doc or socket
+ * object left and the heap in use back near its level before the storm, not growing cycle by cycle.
  */
 import { expect } from "vitest";
 import { docName, tableDoc } from "../../shared/docNames.ts";
 import type { NoteId, PromptId, RoundId, TableId, WorkshopId } from "../../shared/ids.ts";
 import { createNote, tableParts } from "../../shared/schema/table.ts";
 import { eventually } from "../helpers/eventually.ts";
+import { type CountedClass, HeapProbe, type HeapSample, repoModule } from "../helpers/heapProbe.ts";
 import { formatMiB, MiB, Peer, ServerUnderTest, stateVector } from "./harness.ts";
 import { tableContent } from "./tableOps.ts";
 
@@ -21,7 +24,19 @@ export interface StormParams {
   readonly clients: number;
   readonly documents: number;
   readonly storms: number;
-  /** RSS after the clients left must be at most `factor` × before + `extraBytes`. */
+  /**
+   * After the last storm, in that process: how many times every client leaves (and the documents
+   * unload); between two leaves they all write offline and reconnect at the same moment.
+   */
+  readonly leaveCycles: number;
+  /**
+   * Heap in use after a full GC, at the first leave, may exceed the heap at listening (after a GC,
+   * before the storm) by at most this: what serving once leaves for good (compiled code, pools).
+   */
+  readonly heapWarmupBytes: number;
+  /** At each later leave, the heap after a full GC may exceed the first leave's by at most this. */
+  readonly heapGrowthBytes: number;
+  /** RSS after the clients left must be at most `factor` × before + `extraBytes` (native memory). */
   readonly rssFactor: number;
   readonly rssExtraBytes: number;
   readonly log?: (line: string) => void;
@@ -41,6 +56,8 @@ export interface StormRound {
   readonly busiestWindow: number;
   readonly rssListening: number;
   readonly rssPeak: number;
+  /** Heap in use after a full GC when the process began listening. */
+  readonly heapListening: number;
 }
 
 export interface StormResult {
@@ -54,13 +71,37 @@ export interface StormResult {
   readonly rssBefore: number;
   readonly rssAfter: number;
   readonly rssBound: number;
-  /** V8 heap in use (from /metrics) in the last process: when it began listening, and after the clients left. */
+  /**
+   * V8 heap in use after a full GC in the last process: when it began listening (before its
+   * storm), with every client connected, and after the last leave.
+   */
   readonly heapBefore: number;
+  readonly heapConnected: number;
   readonly heapAfter: number;
+  /** Live relay objects with every client connected (the census of `COUNTED`). */
+  readonly objectsConnected: Readonly<Record<string, number>>;
+  /**
+   * Each time every client had left the last process and its documents unloaded: its memory after
+   * a full GC (the census of `COUNTED` only at the last leave, where it is all 0).
+   */
+  readonly leaves: readonly HeapSample[];
   readonly elapsedMs: number;
 }
 
 const WAIT_MS = 60_000;
+/** How long the memory checks after a leave may retry before they fail (a leak never settles). */
+const SETTLE_MS = 15_000;
+
+/**
+ * What the server keeps per connection and per loaded document: after every client left and the
+ * documents unloaded, none of these may be alive. Counted in the server process after a full GC.
+ */
+const COUNTED: Readonly<Record<string, CountedClass>> = {
+  Connection: { module: repoModule("server/relay/connection.ts"), export: "Connection" },
+  Room: { module: repoModule("server/relay/room.ts"), export: "Room" },
+  "Y.Doc": { module: "yjs", export: "Doc" },
+  WebSocket: { module: "ws", export: "WebSocket" },
+};
 const ROUND = "r1" as RoundId;
 const PROMPT = "p1" as PromptId;
 
@@ -68,7 +109,10 @@ export async function runReconnectStorm(params: StormParams): Promise<StormResul
   const started = performance.now();
   const log = params.log ?? (() => {});
   // Rooms unload half a second after their last client, so "after the clients left" comes soon.
-  const server = await ServerUnderTest.create({ UNLOAD_GRACE_MS: "500" });
+  // Every process runs with `--expose-gc` and the heap probe (test/helpers/gcProbe.mjs).
+  const heap = new HeapProbe(COUNTED);
+  const server = await ServerUnderTest.create({ UNLOAD_GRACE_MS: "500", ...heap.env });
+  const probe = (count = false) => heap.afterGc({ count });
   await server.start();
   const workshop = await server.createWorkshop({ tables: params.documents });
   const workshopId = workshop.workshopId as WorkshopId;
@@ -103,7 +147,6 @@ export async function runReconnectStorm(params: StormParams): Promise<StormResul
   );
 
   const rounds: StormRound[] = [];
-  let heapBefore = 0;
   for (let round = 1; round <= params.storms; round++) {
     const signal: NodeJS.Signals = round % 2 === 1 ? "SIGTERM" : "SIGKILL";
     server.signal(signal);
@@ -115,7 +158,8 @@ export async function runReconnectStorm(params: StormParams): Promise<StormResul
     const restartMs = await server.start();
     const listeningAt = performance.now();
     const rssListening = server.rss();
-    heapBefore = await server.metric("process_heap_used_bytes");
+    // Two full GCs of an 18 MiB heap, a fraction of a second, while the first clients knock.
+    const heapListening = (await probe()).heapUsed;
     let rssPeak = rssListening;
     const sampler = setInterval(() => {
       rssPeak = Math.max(rssPeak, server.rss());
@@ -143,22 +187,91 @@ export async function runReconnectStorm(params: StormParams): Promise<StormResul
       busiestWindow,
       rssListening,
       rssPeak,
+      heapListening,
     });
     log(
       `storm ${round}/${params.storms} (${signal}): restart ${Math.round(restartMs)} ms, all ${params.clients} ` +
         `reconnected ${Math.round(firstReconnectMs)}–${Math.round(lastReconnectMs)} ms after listening ` +
         `(${busiestWindow} within the busiest 250 ms), ` +
-        `all synced and converged at ${Math.round(convergedMs)} ms (${connectionsOpened} sockets accepted); rss ${formatMiB(rssListening)} → peak ${formatMiB(rssPeak)}`,
+        `all synced and converged at ${Math.round(convergedMs)} ms (${connectionsOpened} sockets accepted); rss ${formatMiB(rssListening)} → peak ${formatMiB(rssPeak)}, ` +
+        `heap after GC at listening ${formatMiB(heapListening)}`,
     );
   }
 
-  // The clients leave; the server unloads the documents and should give the memory back.
-  for (const client of clients) client.destroy();
-  await eventually(async () => {
-    expect(await server.metric("open_connections")).toBe(0);
-    expect(await server.metric("documents_loaded")).toBe(0);
-  }, WAIT_MS);
+  // The last process, with every client connected: the census must see the server's own classes
+  // (a count of 0 here would mean the probe counts some other copy of them, and proves nothing).
   const last = rounds.at(-1);
+  const heapBefore = last?.heapListening ?? 0;
+  const connected = await probe(true);
+  log(
+    `storm connected: heap after GC ${formatMiB(connected.heapUsed)} (${signed(connected.heapUsed - heapBefore)} ` +
+      `since listening), external ${formatMiB(connected.external)}, rss ${formatMiB(connected.rss)}; ${census(connected)}`,
+  );
+  for (const [label, count] of Object.entries(connected.objects)) {
+    expect(count, `live ${label} objects with every client connected`).toBeGreaterThan(0);
+  }
+  expect(connected.objects.Connection).toBeGreaterThanOrEqual(params.clients);
+
+  // The clients leave and the server unloads the documents: nothing of theirs may stay. Then they
+  // write offline and all come back in the same moment, and leave again: a leak grows each time,
+  // memory that V8 keeps once (compiled code, pools) does not.
+  const leaves: HeapSample[] = [];
+  for (let cycle = 1; cycle <= params.leaveCycles; cycle++) {
+    const final = cycle === params.leaveCycles;
+    for (const client of clients) {
+      if (final) client.destroy();
+      else client.provider.disconnect();
+    }
+    await eventually(async () => {
+      expect(await server.metric("open_connections")).toBe(0);
+      expect(await server.metric("documents_loaded")).toBe(0);
+    }, WAIT_MS);
+    const first = leaves[0];
+    const [base, bound, what] =
+      first === undefined
+        ? [heapBefore, params.heapWarmupBytes, "its level at listening, before the storm"]
+        : [first.heapUsed, params.heapGrowthBytes, "its level at the first leave"];
+    const samples: HeapSample[] = [];
+    try {
+      // Retried until the deadline: a socket may still be finishing its close; a leak never does.
+      await eventually(async () => {
+        // The census costs a collection per class: the last leave is enough to find what stays.
+        const sample = await probe(final);
+        samples.push(sample);
+        if (final) {
+          expect(sample.objects, "relay objects alive after every client left").toEqual(
+            Object.fromEntries(Object.keys(COUNTED).map((label) => [label, 0])),
+          );
+        }
+        expect(
+          sample.heapUsed - base,
+          `heap in use after a full GC, over ${what} (bound ${formatMiB(bound)})`,
+        ).toBeLessThanOrEqual(bound);
+      }, SETTLE_MS);
+    } finally {
+      const sample = samples.at(-1);
+      if (sample !== undefined)
+        log(
+          `storm leave ${cycle}/${params.leaveCycles}: heap after GC ${formatMiB(sample.heapUsed)} ` +
+            `(${signed(sample.heapUsed - heapBefore)} since listening` +
+            (first === undefined
+              ? ""
+              : `, ${signed(sample.heapUsed - first.heapUsed)} since the first leave`) +
+            `), external ${formatMiB(sample.external)}, rss ${formatMiB(sample.rss)}; ${census(sample)}`,
+        );
+    }
+    leaves.push(samples.at(-1) as HeapSample);
+    if (final) break;
+    write(`away${cycle}`);
+    const back = performance.now();
+    for (const client of clients) client.provider.connect();
+    await eventually(() => expect(clients.filter((c) => !c.ready)).toHaveLength(0), WAIT_MS);
+    await converged(server, clients, expected);
+    log(
+      `storm return ${cycle}: all ${params.clients} reconnected at once, synced and converged in ${Math.round(performance.now() - back)} ms`,
+    );
+  }
+
   const rssBefore = last?.rssListening ?? rssIdle;
   const rssBound = params.rssFactor * rssBefore + params.rssExtraBytes;
   let rssAfter = server.rss();
@@ -173,7 +286,7 @@ export async function runReconnectStorm(params: StormParams): Promise<StormResul
         `bound ${formatMiB(rssBound)} = ${params.rssFactor}× + ${params.rssExtraBytes / MiB} MiB)`,
     );
   }
-  const heapAfter = await server.metric("process_heap_used_bytes");
+  const heapAfter = leaves.at(-1)?.heapUsed ?? 0;
   server.signal("SIGTERM");
   expect(await server.exited()).toBe(0);
   return {
@@ -186,7 +299,10 @@ export async function runReconnectStorm(params: StormParams): Promise<StormResul
     rssAfter,
     rssBound,
     heapBefore,
+    heapConnected: connected.heapUsed,
     heapAfter,
+    objectsConnected: connected.objects,
+    leaves,
     elapsedMs: performance.now() - started,
   };
 }
@@ -228,6 +344,16 @@ async function converged(
   } finally {
     for (const peer of fresh) peer.destroy();
   }
+}
+
+function signed(bytes: number): string {
+  return `${bytes < 0 ? "−" : "+"}${formatMiB(Math.abs(bytes))}`;
+}
+
+function census(sample: HeapSample): string {
+  return Object.entries(sample.objects)
+    .map(([label, count]) => `${count} ${label}`)
+    .join(", ");
 }
 
 /** The most values within any window of `width` (values in any order). */
