@@ -69,7 +69,17 @@ export const DEFAULT_TIMEOUTS: Timeouts = {
   closeHandshakeMs: 5_000,
 };
 
-const DEFAULT_CLIENT_ROOT = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../dist/client");
+const HERE = path.dirname(fileURLToPath(import.meta.url));
+/**
+ * The built web app: `dist/client`, next to `dist/server` when this runs as `dist/server/main.js`
+ * (`npm run build`, as `npm start` runs it), or from `server/app.ts` (development, tests).
+ */
+const DEFAULT_CLIENT_ROOT = path.resolve(
+  HERE,
+  path.basename(HERE) === "server" && path.basename(path.dirname(HERE)) === "dist"
+    ? "../client"
+    : "../dist/client",
+);
 const API_BODY_LIMIT = 64 * 1024;
 
 /** Malformed URLs and over-long path parameters get our error shape, not Fastify's own. */
