@@ -451,13 +451,20 @@ export class BenchClient {
     for (let i = 0; i < entries; i++) {
       const client = decoding.readVarUint(decoder);
       const clock = decoding.readVarUint(decoder);
-      decoder.pos += decoding.readVarUint(decoder);
+      // Not `decoder.pos += readVarUint(decoder)`: that adds to the position from before the length.
+      const stateBytes = decoding.readVarUint(decoder);
+      decoder.pos += stateBytes;
       if (client === this.clientId) continue;
       const presence = this.load.presences.get(client);
       if (presence === undefined) continue;
-      if (clock <= (this.presenceSeen.get(client) ?? 0)) continue;
+      const seen = this.presenceSeen.get(client) ?? 0;
+      if (clock <= seen) continue;
       this.presenceSeen.set(client, clock);
-      meter.presence(presence.sentAt[clock] ?? 0, now);
+      // A server that coalesces presence sends only a client's newest state: the ones it
+      // superseded count as delivered with it, as merged keystrokes are counted from clock ranges.
+      for (let superseded = seen + 1; superseded <= clock; superseded++) {
+        meter.presence(presence.sentAt[superseded] ?? 0, now);
+      }
     }
   }
 }
