@@ -32,7 +32,7 @@ export type SqliteStoreOptions = ({ readonly dataDir: string } | { readonly file
 export const SQLITE_FILE_NAME = "samla.db";
 const BUSY_TIMEOUT_MS = 5000;
 /** How soon after a commit the checkpoint worker runs (commits in between share it). */
-const CHECKPOINT_DELAY_MS = 100;
+const CHECKPOINT_DELAY_MS = 250;
 /**
  * WAL pages after which a commit on the main connection checkpoints by itself: only a backstop
  * for when the worker's passive checkpoints cannot catch up (SQLite's default is 1,000).
@@ -99,12 +99,19 @@ export class SqliteStore implements Store {
           });
     if (this.#checkpointer !== null) db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
     this.#appends = new GroupCommit(
-      (requests) =>
-        this.#tx.appendGroup
-          .immediate(requests)
-          .map((error, i) =>
-            error === null ? null : translateError(error, `appending to ${requests[i]?.name ?? "?"}`),
-          ),
+      (requests) => {
+        try {
+          this.#tx.appendAll.immediate(requests);
+          return requests.map(() => null);
+        } catch {
+          // Rolled back whole; again with a savepoint each, so only the refused ones fail.
+          return this.#tx.appendGroup
+            .immediate(requests)
+            .map((error, i) =>
+              error === null ? null : translateError(error, `appending to ${requests[i]?.name ?? "?"}`),
+            );
+        }
+      },
       () => this.#checkpointer?.wrote(),
     );
   }

@@ -140,6 +140,13 @@ export function prepareTransactions(db: Database.Database, s: Statements) {
 
     append,
 
+    /** Several documents' appends in one commit, all or nothing: the usual case, no savepoints. */
+    appendAll: db.transaction((requests: readonly AppendRequest[]) => {
+      for (const request of requests) {
+        for (const update of request.updates) s.insertLog.run(request.name, request.workshopId, update);
+      }
+    }),
+
     /**
      * Several documents' appends in one commit, each in its own savepoint (a nested transaction):
      * one refused (its workshop deleted) is rolled back alone and reported; the others commit.
