@@ -87,7 +87,12 @@ export function renderMetrics(relay: Relay, uptimeSeconds: number = process.upti
 
   const memory = process.memoryUsage();
   metric("process_resident_memory_bytes", "gauge", "Resident set size of the server process.", memory.rss);
-  metric("process_heap_used_bytes", "gauge", "V8 heap in use, garbage not yet collected included (not a leak measure).", memory.heapUsed);
+  metric(
+    "process_heap_used_bytes",
+    "gauge",
+    "V8 heap in use, garbage not yet collected included (not a leak measure).",
+    memory.heapUsed,
+  );
   metric("process_uptime_seconds", "gauge", "Seconds since the server process started.", uptimeSeconds);
   return `${out.join("\n")}\n`;
 }
