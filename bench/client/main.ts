@@ -445,32 +445,39 @@ async function openView(
 }
 
 /**
- * Waits until every table document's local copy (IndexedDB, the console keeps one) holds more
- * than the empty state y-indexeddb writes first: the server's notes are on this device.
+ * Waits until every table document's local copy (IndexedDB, the console keeps one) holds the
+ * table's notes (more than 1 KB of updates; an empty document's state is a few bytes): the
+ * server's notes are on this device. The console opens a table's copy only once the table has
+ * arrived, so its first write may already be the whole document.
  */
 async function waitForLocalCopies(page: Page, tables: number): Promise<void> {
-  await page.waitForFunction(
-    `(async () => {
-      const names = (await indexedDB.databases())
-        .map((db) => db.name ?? "")
-        .filter((name) => name.startsWith("samla:") && name.includes("/table/"));
-      if (names.length < ${tables}) return false;
-      const counts = await Promise.all(names.map((name) => new Promise((resolve) => {
-        const request = indexedDB.open(name);
-        request.onerror = () => resolve(0);
-        request.onsuccess = () => {
-          const db = request.result;
-          if (!db.objectStoreNames.contains("updates")) { db.close(); resolve(0); return; }
-          const count = db.transaction("updates", "readonly").objectStore("updates").count();
-          count.onsuccess = () => { db.close(); resolve(count.result); };
-          count.onerror = () => { db.close(); resolve(0); };
+  // Polled here: waitForFunction takes the promise an async check returns for a truthy answer.
+  const check = `(async () => {
+    const names = (await indexedDB.databases())
+      .map((db) => db.name ?? "")
+      .filter((name) => name.startsWith("samla:") && name.includes("/table/"));
+    if (names.length < ${tables}) return false;
+    const sizes = await Promise.all(names.map((name) => new Promise((resolve) => {
+      const request = indexedDB.open(name);
+      request.onerror = () => resolve(0);
+      request.onsuccess = () => {
+        const db = request.result;
+        if (!db.objectStoreNames.contains("updates")) { db.close(); resolve(0); return; }
+        const all = db.transaction("updates", "readonly").objectStore("updates").getAll();
+        all.onsuccess = () => {
+          db.close();
+          resolve(all.result.reduce((bytes, update) => bytes + (update.byteLength ?? 0), 0));
         };
-      })));
-      return counts.every((count) => count >= 2);
-    })()`,
-    undefined,
-    { polling: 100, timeout: 30_000 },
-  );
+        all.onerror = () => { db.close(); resolve(0); };
+      };
+    })));
+    return sizes.every((bytes) => bytes > 1024);
+  })()`;
+  const deadline = Date.now() + 30_000;
+  while (!(await page.evaluate(check))) {
+    if (Date.now() > deadline) throw new Error("the console's local copies never held every table's notes");
+    await new Promise((resolve) => setTimeout(resolve, 100));
+  }
 }
 
 interface Arrival {

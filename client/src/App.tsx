@@ -1,10 +1,11 @@
-import { lazy, Suspense, useEffect } from "react";
+import { Suspense, useEffect } from "react";
 import { BoardPage } from "./board/BoardPage.tsx";
 import { LiveRegion } from "./components/LiveRegion.tsx";
 import { useLanguage, useT } from "./i18n/useT.ts";
 import { HomePage } from "./join/HomePage.tsx";
 import { JoinPage } from "./join/JoinPage.tsx";
-import { parseRoute, usePathname } from "./routes.ts";
+import { lazy } from "./lazyPage.ts";
+import { parseRoute, type Route, usePathname } from "./routes.ts";
 
 // The facilitator's and the screen's views load only where they are used: a tablet never
 // downloads them (its budget is 150 KB of JavaScript, gzipped).
@@ -14,6 +15,18 @@ const FacilitatorPage = lazy(() =>
   import("./facilitator/FacilitatorPage.tsx").then((m) => ({ default: m.FacilitatorPage })),
 );
 const ScreenPage = lazy(() => import("./screen/ScreenPage.tsx").then((m) => ({ default: m.ScreenPage })));
+
+const LAZY_PAGES = { setup: SetupPage, cards: CardsPage, facilitate: FacilitatorPage, screen: ScreenPage };
+
+/**
+ * Loads the lazily loaded page of `route`, if it has one, so the first render shows it at once
+ * (main.tsx waits for this): the console and the screen start opening their documents sooner.
+ */
+export function preloadPage(route: Route): Promise<void> {
+  return route.name in LAZY_PAGES
+    ? LAZY_PAGES[route.name as keyof typeof LAZY_PAGES].preload()
+    : Promise.resolve();
+}
 
 export function App() {
   const t = useT();

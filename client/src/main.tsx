@@ -1,15 +1,22 @@
+// First: starts fetching the page this address opens while the rest evaluates.
+import "./earlyLoad.ts";
 import { StrictMode } from "react";
 import { createRoot } from "react-dom/client";
-import { App } from "./App.tsx";
+import { App, preloadPage } from "./App.tsx";
+import { parseRoute } from "./routes.ts";
 import "./styles.css";
 
 const root = document.getElementById("root");
 if (root === null) throw new Error("index.html has no #root element");
-createRoot(root).render(
-  <StrictMode>
-    <App />
-  </StrictMode>,
-);
+const render = () =>
+  createRoot(root).render(
+    <StrictMode>
+      <App />
+    </StrictMode>,
+  );
+// A page opened by its address (the console, the screen, the cards) renders once its chunk is
+// here; if that fails, React's lazy loading reports it as before.
+preloadPage(parseRoute(location.pathname)).then(render, render);
 
 // The service worker keeps the app itself on the device, so a reload works offline.
 // Browsers allow it only on https or localhost; on plain http over the LAN the board still

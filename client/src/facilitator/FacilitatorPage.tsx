@@ -34,13 +34,20 @@ const MESSAGES = {
 
 /**
  * `/w/<id>/facilitate`: the console. The key is checked with the server before anything
- * opens, so a table's token or no key at all never shows controls that would do nothing.
+ * shows, so a table's token or no key at all never shows controls that would do nothing. The
+ * workshop's documents start opening meanwhile (the server refuses them to a wrong key), so the
+ * check's round trip does not delay them; they close if the check fails.
  */
 export function FacilitatorPage({ workshopId }: { workshopId: WorkshopId }) {
   const t = useT();
   const [key] = useState(() => takeKey("facilitator", workshopId));
   const [check, setCheck] = useState<KeyCheck>(key === null ? "missing" : "checking");
   const [info, setInfo] = useState<WorkshopInfo | null>(null);
+  const connection = useWorkshopConnection(
+    workshopId,
+    check === "checking" || check === "valid" ? key : null,
+    true,
+  );
 
   useEffect(() => {
     if (key === null) return;
@@ -59,7 +66,7 @@ export function FacilitatorPage({ workshopId }: { workshopId: WorkshopId }) {
     };
   }, [key, workshopId]);
 
-  if (check !== "valid" || key === null || info === null) {
+  if (check !== "valid" || key === null || info === null || connection === null) {
     return (
       <div className="page page--narrow">
         <main id="main">
@@ -74,7 +81,15 @@ export function FacilitatorPage({ workshopId }: { workshopId: WorkshopId }) {
     forgetKey("screen", workshopId);
     setCheck("deleted");
   };
-  return <Console workshopId={workshopId} facilitatorKey={key} info={info} onDeleted={onDeleted} />;
+  return (
+    <ConsoleView
+      workshopId={workshopId}
+      facilitatorKey={key}
+      info={info}
+      onDeleted={onDeleted}
+      connection={connection}
+    />
+  );
 }
 
 interface ConsoleProps {
@@ -82,15 +97,10 @@ interface ConsoleProps {
   readonly facilitatorKey: string;
   readonly info: WorkshopInfo;
   readonly onDeleted: () => void;
+  readonly connection: WorkshopConnection;
 }
 
-function Console(props: ConsoleProps) {
-  const connection = useWorkshopConnection(props.workshopId, props.facilitatorKey, true);
-  if (connection === null) return null;
-  return <ConsoleView {...props} connection={connection} />;
-}
-
-function ConsoleView(props: ConsoleProps & { readonly connection: WorkshopConnection }) {
+function ConsoleView(props: ConsoleProps) {
   const { workshopId, connection } = props;
   const t = useT();
   const meta = useMetaState(connection.meta);

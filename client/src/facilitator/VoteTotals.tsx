@@ -11,6 +11,7 @@ import { readVotes, tableParts, type Votes } from "../../../shared/schema/table.
 import { dotsUsed, voteTotals } from "../../../shared/schema/votes.ts";
 import { useT } from "../i18n/useT.ts";
 import { jsonEqual } from "../sync/hooks.ts";
+import { cancelChange, notifyChange } from "../sync/renderBatch.ts";
 import type { SyncedDoc } from "../sync/syncedDoc.ts";
 import { useThemes } from "../workshop/hooks.ts";
 import "../board/voting.css";
@@ -189,14 +190,18 @@ function useVotesByTable(tables: ReadonlyMap<TableId, SyncedDoc>): ReadonlyMap<T
     (onChange: () => void) => {
       // React re-reads right after subscribing: make that catch what changed since the render.
       version.current++;
-      const listener = () => {
-        version.current++;
-        onChange();
-      };
-      const maps = [...tables.values()].map((table) => tableParts(table.doc).votes);
-      for (const map of maps) map.observe(listener);
+      const observed = [...tables.values()].map((table) => {
+        const map = tableParts(table.doc).votes;
+        const listener = () => {
+          version.current++;
+          notifyChange(table.doc, onChange);
+        };
+        map.observe(listener);
+        return () => map.unobserve(listener);
+      });
       return () => {
-        for (const map of maps) map.unobserve(listener);
+        for (const unobserve of observed) unobserve();
+        cancelChange(onChange);
       };
     },
     [tables],

@@ -8,6 +8,7 @@ import {
   parseNoteRef,
   tableParts,
 } from "../../../shared/schema/table.ts";
+import { cancelChange, notifyChange } from "../sync/renderBatch.ts";
 import type { SyncedDoc } from "../sync/syncedDoc.ts";
 
 export interface PlacedNote extends NoteView {
@@ -65,13 +66,14 @@ export function useRoundNotes(tables: ReadonlyMap<TableId, SyncedDoc>, roundId: 
         const listener = () => {
           version.current++;
           if (dirty.current !== "all") dirty.current.add(tableId);
-          onChange();
+          notifyChange(table.doc, onChange);
         };
         map.observeDeep(listener);
         return () => map.unobserveDeep(listener);
       });
       return () => {
         for (const unobserve of observed) unobserve();
+        cancelChange(onChange);
       };
     },
     [tables],

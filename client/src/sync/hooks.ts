@@ -1,6 +1,7 @@
 import { useCallback, useRef, useSyncExternalStore } from "react";
 import type { Awareness } from "y-protocols/awareness";
 import type * as Y from "yjs";
+import { cancelChange, notifyChange } from "./renderBatch.ts";
 import type { SyncedDoc, SyncState } from "./syncedDoc.ts";
 
 /** The sync status of a document, re-rendering only when it changes. */
@@ -8,7 +9,10 @@ export function useSyncState(synced: SyncedDoc): SyncState {
   return useSyncExternalStore(synced.subscribe, synced.getSnapshot);
 }
 
-type Observable = Pick<Y.AbstractType<unknown>, "observeDeep" | "unobserveDeep">;
+/** A Yjs type, or anything observed like one; `doc` says whose changes it reports (see renderBatch). */
+type Observable = Pick<Y.AbstractType<unknown>, "observeDeep" | "unobserveDeep"> & {
+  readonly doc?: Y.Doc | null;
+};
 
 /**
  * A value read from a Yjs type (and everything below it), recomputed only when that type
@@ -39,10 +43,13 @@ export function useYValue<T>(
       version.current++;
       const listener = () => {
         version.current++;
-        onChange();
+        notifyChange(type.doc, onChange);
       };
       type.observeDeep(listener);
-      return () => type.unobserveDeep(listener);
+      return () => {
+        type.unobserveDeep(listener);
+        cancelChange(onChange);
+      };
     },
     [type],
   );
@@ -63,8 +70,12 @@ export function useAwarenessStates(awareness: Awareness): ReadonlyMap<number, Re
   const cache = useRef<Map<number, Record<string, unknown>> | null>(null);
   const subscribe = useCallback(
     (onChange: () => void) => {
-      awareness.on("change", onChange);
-      return () => awareness.off("change", onChange);
+      const listener = () => notifyChange(awareness.doc, onChange);
+      awareness.on("change", listener);
+      return () => {
+        awareness.off("change", listener);
+        cancelChange(onChange);
+      };
     },
     [awareness],
   );
@@ -96,6 +107,7 @@ export function jsonEqual<T>(a: T, b: T): boolean {
 export function docObservable(doc: Y.Doc): Observable {
   const listeners = new Map<() => void, () => void>();
   return {
+    doc,
     observeDeep(listener) {
       const onUpdate = () => (listener as () => void)();
       listeners.set(listener as () => void, onUpdate);

@@ -36,14 +36,28 @@ export interface SyncedDocOptions {
   readonly serverUrl: string;
   readonly name: string;
   readonly token: string;
-  /** Keep a copy in IndexedDB (a tablet's own documents); not for read-only views of others. */
-  readonly keepLocal: boolean;
+  /**
+   * Keep a copy in IndexedDB (a tablet's own documents); not for read-only views of others.
+   * `"later"`: keep one, but open it only when `openLocalCopy()` is called. For a document this
+   * device has no copy of yet, so a view opening many at once does not create them all meanwhile.
+   */
+  readonly keepLocal: boolean | "later";
+  /**
+   * Also share the document with this browser's other tabs (y-websocket's BroadcastChannel).
+   * Default true.
+   */
+  readonly crossTab?: boolean;
 }
 
 const MESSAGE_SYNC = 0;
 const SYNC_STEP_2 = 1;
 /** Quiet time after typing before asking the server to confirm, so a burst needs one round trip. */
 const CONFIRM_DELAY_MS = 250;
+
+/** The IndexedDB database that holds a document's local copy. */
+export function localCopyName(name: string): string {
+  return `samla:${name}`;
+}
 
 /**
  * One Yjs document kept in sync with the relay (stock y-websocket provider), with an optional
@@ -55,7 +69,9 @@ const CONFIRM_DELAY_MS = 250;
 export class SyncedDoc {
   readonly doc = new Y.Doc();
   readonly provider: WebsocketProvider;
-  private readonly local: IndexeddbPersistence | null;
+  private local: IndexeddbPersistence | null = null;
+  /** A local copy to open on `openLocalCopy()` (`keepLocal: "later"`). */
+  private localLater: boolean;
   private state: SyncState;
   private readonly listeners = new Set<() => void>();
   /** Local edits so far, and how many of them the server has confirmed. */
@@ -71,25 +87,26 @@ export class SyncedDoc {
   /** Gives back this document's turn to open a WebSocket, while it holds one. */
   private releaseHandshake: (() => void) | null = null;
 
-  constructor(options: SyncedDocOptions) {
+  constructor(private readonly options: SyncedDocOptions) {
     this.state = {
       status: "connecting",
-      localLoaded: !options.keepLocal,
+      // A copy opened later holds nothing to read now.
+      localLoaded: options.keepLocal !== true,
       serverSynced: false,
       closeCode: null,
     };
-    this.local = options.keepLocal ? new IndexeddbPersistence(`samla:${options.name}`, this.doc) : null;
-    this.local?.whenSynced.then(() => {
-      this.update({ localLoaded: true });
-      this.confirmLocalCopy();
-    });
-    // Everything in the local copy may be news to the server: confirm it after the first sync.
-    if (this.local) this.localVersion = 1;
+    this.localLater = options.keepLocal === "later";
+    if (options.keepLocal === true) {
+      this.openLocal();
+      // Everything in the local copy may be news to the server: confirm it after the first sync.
+      this.localVersion = 1;
+    }
 
     this.provider = new WebsocketProvider(options.serverUrl, options.name, this.doc, {
       params: { token: options.token },
       maxBackoffTime: 5_000,
       connect: false,
+      disableBc: options.crossTab === false,
     });
     this.connectWhenAllowed();
     this.watchStep2Replies();
@@ -105,7 +122,18 @@ export class SyncedDoc {
     });
     this.provider.on("closed", ({ code }) => this.onFinalClose(code));
     this.doc.on("update", (_update: Uint8Array, origin: unknown) => {
-      if (origin === this.provider || origin === this.local) return;
+      if (origin === this.provider) return;
+      if (this.local !== null && origin === this.local) {
+        // A copy opened later held something the server may not have (another tab wrote it).
+        if (this.options.keepLocal === "later") {
+          this.localVersion++;
+          this.refresh();
+          this.scheduleConfirmation();
+        }
+        return;
+      }
+      // `keepLocal: false` documents leave their own edits (no origin) untracked, as they always did.
+      if (this.options.keepLocal === false && origin === null) return;
       this.localVersion++;
       this.localEdits++;
       this.confirmLocalCopy();
@@ -120,6 +148,23 @@ export class SyncedDoc {
 
   get awareness() {
     return this.provider.awareness;
+  }
+
+  /** Opens the local copy of a document made with `keepLocal: "later"`; once only. */
+  openLocalCopy(): void {
+    if (!this.localLater || this.destroyed) return;
+    this.localLater = false;
+    // Its first write is the whole document, edits made meanwhile included.
+    this.openLocal();
+  }
+
+  private openLocal(): void {
+    const local = new IndexeddbPersistence(localCopyName(this.options.name), this.doc);
+    this.local = local;
+    local.whenSynced.then(() => {
+      this.update({ localLoaded: true });
+      this.confirmLocalCopy();
+    });
   }
 
   subscribe = (listener: () => void): (() => void) => {
@@ -226,6 +271,8 @@ export class SyncedDoc {
 
   private async onFinalClose(code: number): Promise<void> {
     if (!isFinalClose(code)) return;
+    // Refused or gone: nothing to keep a copy of.
+    this.localLater = false;
     if (code === CloseCode.Gone) {
       // The workshop is gone for good: so is this device's copy of it.
       await this.local?.clearData();
