@@ -31,7 +31,7 @@ export type SqliteStoreOptions = ({ readonly dataDir: string } | { readonly file
 
 export const SQLITE_FILE_NAME = "samla.db";
 const BUSY_TIMEOUT_MS = 5000;
-/** How soon after a commit the checkpoint worker runs (commits in between share it). */
+/** How often the checkpoint worker looks for new commits (those in between share one checkpoint). */
 const CHECKPOINT_DELAY_MS = 250;
 /**
  * WAL pages after which a commit on the main connection checkpoints by itself: only a backstop
