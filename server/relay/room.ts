@@ -226,13 +226,18 @@ export class Room {
     // Microtask hop so that frames arriving in the same tick form one batch.
     await Promise.resolve();
     while (this.queue.length > 0 && !this.destroyed) {
-      if (!this.isBuilt) this.build();
-      if (this.destroyed) return;
       const batch = this.queue.splice(0);
+      const touchesDoc = batch.some(needsDoc);
+      if (touchesDoc && !this.isBuilt) {
+        this.build();
+        if (this.destroyed) return;
+      }
       const replies: Reply[] = [];
       const changes: Change[] = [];
       const failed = new Map<Change, unknown>();
-      const { integrated, writers, updates } = this.applyBatch(batch, replies, changes, failed);
+      const { integrated, writers, updates } = touchesDoc
+        ? this.applyBatch(batch, replies, changes, failed)
+        : this.applyPresence(batch);
       if (integrated !== null) {
         // Counted as the write is requested: the store shows it to any read or compaction
         // requested after this call, so a compaction's reading and this count agree.
@@ -260,6 +265,24 @@ export class Room {
       }
       for (const { conn, stateVector } of replies) this.replyToStep1(conn, stateVector);
     }
+  }
+
+  /**
+   * A batch of presence alone (most of them, when clients publish where they are): no Yjs
+   * transaction, whose bookkeeping costs more than relaying the presence, and no build.
+   */
+  private applyPresence(batch: readonly QueueEntry[]): {
+    integrated: null;
+    writers: ReadonlySet<Connection>;
+    updates: 0;
+  } {
+    for (const entry of batch) {
+      if (entry.kind !== "message") continue;
+      const { conn, message } = entry;
+      if (REFUSES_LATER_MESSAGES.has(conn.closeCode) || !conn.isOpen) continue;
+      if (message.type === "awareness" || message.type === "query-awareness") this.handle(conn, message);
+    }
+    return { integrated: null, writers: NO_WRITERS, updates: 0 };
   }
 
   /** Applies a batch in one transaction; returns what it integrated, and who wrote it. */
@@ -415,6 +438,16 @@ const REFUSES_LATER_MESSAGES: ReadonlySet<CloseCode | null> = new Set<CloseCode 
   CloseCode.PolicyViolation,
   CloseCode.DocumentFull,
 ]);
+
+const NO_WRITERS: ReadonlySet<Connection> = new Set();
+
+/** Whether a queued entry reads or changes the document (everything but presence). */
+function needsDoc(entry: QueueEntry): boolean {
+  return (
+    entry.kind === "change" ||
+    (entry.message.type !== "awareness" && entry.message.type !== "query-awareness")
+  );
+}
 
 /** Sync step 2 carrying an empty update (no structs, no deletions). */
 const EMPTY_SYNC_STEP2 = encodeSyncStep2(new Uint8Array([0, 0]));

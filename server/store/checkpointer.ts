@@ -103,6 +103,9 @@ export class Checkpointer {
     this.#worker = null;
     if (worker === null) return;
     const exited = once(worker, "exit");
+    // Unref'd so it never keeps the process alive; waiting for its exit must, or a script that
+    // closes its store at the end would exit right here, before its last lines.
+    worker.ref();
     worker.postMessage("close");
     await exited;
   }

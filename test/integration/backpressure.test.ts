@@ -7,7 +7,7 @@ import { CloseCode } from "../../shared/closeCodes.ts";
 import { docName, tableDoc } from "../../shared/docNames.ts";
 import { connectClient } from "../helpers/client.ts";
 import { eventually } from "../helpers/eventually.ts";
-import { openRawSocket } from "../helpers/rawSocket.ts";
+import { awaitAdmitted, openRawSocket } from "../helpers/rawSocket.ts";
 import { startServer } from "../helpers/server.ts";
 
 const NOTE_BYTES = 256 * 1024;
@@ -25,8 +25,7 @@ describe("backpressure", () => {
     const reader = connectClient(server, name, token);
     await reader.synced();
     const stuck = openRawSocket(server, name, token);
-    await stuck.opened;
-    await eventually(() => expect(stuck.received.some((m) => m.type === "sync-step1")).toBe(true));
+    await awaitAdmitted(stuck);
     // `_socket` is ws's internal TCP socket. Pausing it is the simplest faithful "reader that
     // never reads": the kernel buffers fill and the server's bufferedAmount grows. Test-only.
     const tcp = (stuck.ws as unknown as { _socket: Socket })._socket;

@@ -12,7 +12,7 @@ import { docName, tableDoc } from "../../shared/docNames.ts";
 import { connectClient } from "../helpers/client.ts";
 import { eventually } from "../helpers/eventually.ts";
 import { mulberry32 } from "../helpers/random.ts";
-import { openRawSocket } from "../helpers/rawSocket.ts";
+import { awaitAdmitted, openRawSocket } from "../helpers/rawSocket.ts";
 import { startServer } from "../helpers/server.ts";
 
 /** The default seed; set FUZZ_SEED to explore others. A seed that ever fails goes into PINNED_SEEDS. */
@@ -156,8 +156,7 @@ async function runFuzz(seed: number): Promise<void> {
     const codes = await Promise.all(
       plans.map(async (frames) => {
         const raw = openRawSocket(server, name, token);
-        await raw.opened;
-        await eventually(() => expect(raw.received.some((m) => m.type === "sync-step1")).toBe(true));
+        await awaitAdmitted(raw);
         // One burst: frames after the bad one reach the server after it closed the socket.
         for (const frame of frames) raw.send(frame);
         framesSent += frames.length;

@@ -7,7 +7,13 @@ import { encodeAwareness, encodeAwarenessUpdate, encodeUpdate } from "../../serv
 import { docName, tableDoc } from "../../shared/docNames.ts";
 import { connectClient } from "../helpers/client.ts";
 import { eventually } from "../helpers/eventually.ts";
-import { clientFrame, openRawSocket, openTcpSocket, upgradeByHand } from "../helpers/rawSocket.ts";
+import {
+  awaitAdmitted,
+  clientFrame,
+  openRawSocket,
+  openTcpSocket,
+  upgradeByHand,
+} from "../helpers/rawSocket.ts";
 import { startServer } from "../helpers/server.ts";
 
 /** A real test server with its deadlines shortened, and one table to sync on. */
@@ -81,8 +87,7 @@ describe("dead and stuck sync sockets", () => {
     const reader = connectClient(server, name, token);
     await reader.synced();
     const stuck = openRawSocket(server, name, token);
-    await stuck.opened;
-    await eventually(() => expect(stuck.received.some((m) => m.type === "sync-step1")).toBe(true));
+    await awaitAdmitted(stuck);
     // `_socket` is ws's TCP socket: pausing it is a reader that never reads. Test-only.
     (stuck.ws as unknown as { _socket: Socket })._socket.pause();
     const writer = openRawSocket(server, name, token);
