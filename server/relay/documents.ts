@@ -3,7 +3,8 @@ import type { DocRef } from "../../shared/docNames.ts";
 import type { WorkshopId } from "../../shared/ids.ts";
 import type { Store } from "../store/store.ts";
 import type { RelayLog } from "./log.ts";
-import { byteLength, Room } from "./room.ts";
+import { Room } from "./room.ts";
+import { byteLength } from "./roomDoc.ts";
 import { observeStoreWrite, type RelayStats } from "./stats.ts";
 
 const TOUCH_INTERVAL_MS = 60_000;

@@ -3,7 +3,8 @@ import { CloseCode } from "../../shared/closeCodes.ts";
 import type { DocRef } from "../../shared/docNames.ts";
 import type { Connection } from "./connection.ts";
 import { Presence } from "./presence.ts";
-import { type ClientMessage, encodeSyncStep1, encodeSyncStep2, encodeUpdate } from "./protocol.ts";
+import { type ClientMessage, encodeUpdate } from "./protocol.ts";
+import { isEmptyStateVector, RoomDoc } from "./roomDoc.ts";
 import type { RelayStats } from "./stats.ts";
 
 export interface RoomOptions {
@@ -43,10 +44,8 @@ type QueueEntry =
  * batch holds: under load, storing and relaying get cheaper per update instead of backing up.
  */
 export class Room {
-  /** The document; read through `doc`, which first builds it from the stored rows. */
-  private readonly ydoc = new Y.Doc({ gc: true });
-  /** The stored rows the room was loaded from, until the document is built from them. */
-  private rows: readonly Uint8Array[] | null;
+  /** The document: stored rows until needed, then the Y.Doc; cached sync frames; stored size. */
+  private readonly state: RoomDoc;
   /** Writers that joined before the build: they get our state vector once there is one. */
   private readonly awaitingStateVector: Connection[] = [];
   readonly connections = new Set<Connection>();
@@ -54,77 +53,45 @@ export class Room {
   readonly presence: Presence;
   private readonly queue: QueueEntry[] = [];
   private draining: Promise<void> | null = null;
-  /** What the batch's transaction integrated: set by the doc's one update event per batch. */
-  private integrated: Uint8Array | null = null;
   private destroyed = false;
-  /**
-   * The document's stored size, kept without ever encoding the document: the bytes of the rows it
-   * was loaded from (corrected by `rebaseStoredBytes` after a compaction) plus every byte handed to
-   * the store since. `appendedBytes` only grows, so a compaction can tell what it has not seen.
-   */
-  private baseBytes: number;
-  private appendedBytes = 0;
   /** Bytes of the updates applied so far in the batch being built, as received. */
   private batchBytes = 0;
   /** Connections whose updates the batch being built applied, and how many updates. */
   private batchWriters = new Set<Connection>();
   private batchUpdates = 0;
-  /**
-   * Sync frames of the current version, encoded once and sent to everyone who asks until the next
-   * update: a join storm is then hundreds of sends of the same bytes, not hundreds of encodings.
-   */
-  private stateVectorFrame: Uint8Array | null = null;
-  private fullStateFrame: Uint8Array | null = null;
-
   constructor(
     readonly name: string,
     readonly ref: DocRef,
     stored: readonly Uint8Array[],
     private readonly options: RoomOptions,
   ) {
-    this.baseBytes = byteLength(stored);
-    this.rows = stored;
+    this.state = new RoomDoc(
+      stored,
+      // Stored rows Yjs cannot read: the room is discarded, as when the store fails.
+      (error) => this.options.onFailure(error),
+      () => {
+        for (const conn of this.awaitingStateVector.splice(0)) {
+          if (conn.isOpen) conn.send(this.state.syncStep1Frame());
+        }
+      },
+    );
     // Awareness only needs the doc's client id, not its content.
-    this.presence = new Presence(this.ydoc, this.connections, options.stats, options.maxAwarenessStateChars);
+    this.presence = new Presence(
+      this.state.ydoc,
+      this.connections,
+      options.stats,
+      options.maxAwarenessStateChars,
+    );
   }
 
-  /**
-   * The document, built from the stored rows on first use: the first message that needs it (an
-   * update, a sync with a state vector, presence, a server-side change). Clients with nothing are
-   * answered from the rows meanwhile, so a document only read (a projector, a join storm of fresh
-   * tablets) may never be decoded at all.
-   */
+  /** The document, built from the stored rows on first use (see `RoomDoc.doc`). */
   get doc(): Y.Doc {
-    if (this.rows !== null) this.build();
-    return this.ydoc;
+    return this.state.doc;
   }
 
   /** True once the document has been built from its stored rows. */
   get isBuilt(): boolean {
-    return this.rows === null;
-  }
-
-  private build(): void {
-    const rows = this.rows;
-    if (rows === null) return;
-    this.rows = null;
-    try {
-      Y.transact(this.ydoc, () => {
-        for (const update of rows) Y.applyUpdate(this.ydoc, update);
-      });
-    } catch (error) {
-      // Stored rows Yjs cannot read: the room is discarded, as when the store fails.
-      this.options.onFailure(error);
-      return;
-    }
-    this.ydoc.on("update", (update: Uint8Array) => {
-      // Batches are transactions, so this runs at most once per batch; a second event would
-      // mean a change made outside a batch, which is merged rather than lost.
-      this.integrated = this.integrated === null ? update : Y.mergeUpdates([this.integrated, update]);
-      this.stateVectorFrame = null;
-      this.fullStateFrame = null;
-    });
-    for (const conn of this.awaitingStateVector.splice(0)) if (conn.isOpen) conn.send(this.syncStep1Frame());
+    return this.state.isBuilt;
   }
 
   /** The room's awareness, for diagnostics and tests. */
@@ -138,20 +105,17 @@ export class Room {
 
   /** Bytes of this document's stored rows (snapshot and log), as far as this room knows. */
   get storedBytes(): number {
-    return this.baseBytes + this.appendedBytes;
+    return this.state.storedBytes;
   }
 
   /** Bytes handed to the store since this room was loaded; never decreases. */
   get bytesAppended(): number {
-    return this.appendedBytes;
+    return this.state.bytesAppended;
   }
 
-  /**
-   * After a compaction: the stored rows now measure `rowBytes`, read when `bytesAppended` was
-   * `appendedAtRead`. Whatever was appended after that read is still counted on top.
-   */
+  /** After a compaction: see `RoomDoc.rebaseStoredBytes`. */
   rebaseStoredBytes(rowBytes: number, appendedAtRead: number): void {
-    this.baseBytes = rowBytes - appendedAtRead;
+    this.state.rebaseStoredBytes(rowBytes, appendedAtRead);
   }
 
   /** Adds a connection that passed its access check, greets it, and replays what it sent meanwhile. */
@@ -160,7 +124,7 @@ export class Room {
     conn.onClose(() => this.leave(conn));
     // Writers get our state vector so they send what we lack (offline edits); readers need not.
     if (conn.canWrite) {
-      if (this.isBuilt) conn.send(this.syncStep1Frame());
+      if (this.isBuilt) conn.send(this.state.syncStep1Frame());
       else this.awaitingStateVector.push(conn);
     }
     this.presence.greet(conn);
@@ -170,8 +134,13 @@ export class Room {
 
   enqueue(conn: Connection, message: ClientMessage): void {
     if (this.destroyed) return;
-    if (this.rows !== null && message.type === "sync-step1" && isEmptyStateVector(message.stateVector)) {
-      this.answerFromRows(conn, this.rows);
+    // A client with nothing, before the document is built, is answered from the stored rows.
+    const fromRows =
+      message.type === "sync-step1" && isEmptyStateVector(message.stateVector)
+        ? this.state.framesFromRows()
+        : null;
+    if (fromRows !== null) {
+      if (conn.isOpen) for (const frame of fromRows) conn.send(frame);
       return;
     }
     this.queue.push({ kind: "message", conn, message });
@@ -214,7 +183,7 @@ export class Room {
       if (code !== null) conn.close(code);
     }
     this.connections.clear();
-    this.ydoc.destroy();
+    this.state.destroy();
   }
 
   private leave(conn: Connection): void {
@@ -229,7 +198,7 @@ export class Room {
       const batch = this.queue.splice(0);
       const touchesDoc = batch.some(needsDoc);
       if (touchesDoc && !this.isBuilt) {
-        this.build();
+        this.state.build();
         if (this.destroyed) return;
       }
       const replies: Reply[] = [];
@@ -239,9 +208,7 @@ export class Room {
         ? this.applyBatch(batch, replies, changes, failed)
         : this.applyPresence(batch);
       if (integrated !== null) {
-        // Counted as the write is requested: the store shows it to any read or compaction
-        // requested after this call, so a compaction's reading and this count agree.
-        this.appendedBytes += integrated.byteLength;
+        this.state.appended(integrated.byteLength);
         try {
           await this.options.persist([integrated]);
         } catch (error) {
@@ -316,8 +283,11 @@ export class Room {
         else this.handle(conn, message);
       }
     });
-    const result = { integrated: this.integrated, writers: this.batchWriters, updates: this.batchUpdates };
-    this.integrated = null;
+    const result = {
+      integrated: this.state.takeIntegrated(),
+      writers: this.batchWriters,
+      updates: this.batchUpdates,
+    };
     this.batchBytes = 0;
     this.batchWriters = new Set();
     this.batchUpdates = 0;
@@ -383,44 +353,21 @@ export class Room {
     this.options.stats.pendingDropped++;
     if (conn.isOpen && !conn.resyncRequested) {
       conn.resyncRequested = true;
-      conn.send(this.syncStep1Frame());
+      conn.send(this.state.syncStep1Frame());
     }
-  }
-
-  /**
-   * A client with nothing, before the document is built: the stored rows are the document
-   * (every one of them on disk, none with missing dependencies), sent as updates, then an
-   * empty sync step 2 that tells the client it has everything. A cold open then costs reading
-   * the rows, not building a Y.Doc and encoding it again.
-   */
-  private answerFromRows(conn: Connection, rows: readonly Uint8Array[]): void {
-    if (!conn.isOpen) return;
-    for (const row of rows) conn.send(encodeUpdate(row));
-    conn.send(EMPTY_SYNC_STEP2);
-  }
-
-  private syncStep1Frame(): Uint8Array {
-    this.stateVectorFrame ??= encodeSyncStep1(Y.encodeStateVector(this.doc));
-    return this.stateVectorFrame;
   }
 
   private replyToStep1(conn: Connection, stateVector: Uint8Array): void {
     if (!conn.isOpen) return;
-    // A client with nothing yet (a new tablet, a projector, a storm after a restart) gets the cached whole.
-    if (isEmptyStateVector(stateVector)) {
-      this.fullStateFrame ??= encodeSyncStep2(Y.encodeStateAsUpdate(this.doc));
-      conn.send(this.fullStateFrame);
-      return;
-    }
-    let diff: Uint8Array;
+    let frame: Uint8Array;
     try {
-      diff = Y.encodeStateAsUpdate(this.doc, stateVector);
+      frame = this.state.syncStep2Frame(stateVector);
     } catch {
       this.options.stats.errors.invalidMessage++;
       conn.close(CloseCode.InvalidMessage, "invalid state vector");
       return;
     }
-    conn.send(encodeSyncStep2(diff));
+    conn.send(frame);
   }
 
   private broadcast(frame: Uint8Array, except: Connection | null): void {
@@ -447,19 +394,4 @@ function needsDoc(entry: QueueEntry): boolean {
     entry.kind === "change" ||
     (entry.message.type !== "awareness" && entry.message.type !== "query-awareness")
   );
-}
-
-/** Sync step 2 carrying an empty update (no structs, no deletions). */
-const EMPTY_SYNC_STEP2 = encodeSyncStep2(new Uint8Array([0, 0]));
-
-/** A state vector of no clients: one varint 0. */
-function isEmptyStateVector(stateVector: Uint8Array): boolean {
-  return stateVector.byteLength === 1 && stateVector[0] === 0;
-}
-
-/** Total bytes of a list of stored rows or updates. */
-export function byteLength(chunks: readonly Uint8Array[]): number {
-  let total = 0;
-  for (const chunk of chunks) total += chunk.byteLength;
-  return total;
 }

@@ -1,7 +1,7 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { encodeSyncStep1, encodeUpdate } from "../../server/relay/protocol.ts";
-import { byteLength } from "../../server/relay/room.ts";
+import { byteLength } from "../../server/relay/roomDoc.ts";
 import { replayUpdates } from "../../server/store/replay.ts";
 import { CloseCode, closeReasons } from "../../shared/closeCodes.ts";
 import { docName, metaDoc, tableDoc } from "../../shared/docNames.ts";
