@@ -155,12 +155,12 @@ export class Documents {
     try {
       const stored = await store.loadDoc(name);
       const room: Room = new Room(name, ref, stored, {
-        persist: async (updates) => {
+        persist: async (update) => {
           const started = performance.now();
-          await store.appendUpdates(name, updates);
+          await store.appendUpdates(name, [update]);
           observeStoreWrite(stats, (performance.now() - started) / 1000);
           this.touch(ref.workshopId);
-          slot.appendedSinceCompaction += updates.length;
+          slot.appendedSinceCompaction++;
           if (slot.appendedSinceCompaction > compactAfter) {
             slot.appendedSinceCompaction = 0;
             this.compactSoon(name, ref, slot, compactAfter + 1);

@@ -1,13 +1,12 @@
-import * as encoding from "lib0/encoding";
 import * as awarenessProtocol from "y-protocols/awareness";
 import type * as Y from "yjs";
 import { CloseCode } from "../../shared/closeCodes.ts";
 import { Connection } from "./connection.ts";
 import {
+  type AwarenessEntry,
   decodeAwarenessUpdate,
   encodeAwareness,
   encodeAwarenessUpdate,
-  MessageType,
   ProtocolError,
 } from "./protocol.ts";
 import type { RelayStats } from "./stats.ts";
@@ -167,8 +166,8 @@ export class Presence {
    * cost bytes on the venue's Wi-Fi (and a parse on the tablet) for nothing. So a sole changer gets
    * no frame at all; with several changers, everyone else shares one frame and each changer gets
    * one without its own entry. That costs no extra writes (each reader gets at most one frame
-   * either way), only assembling one small buffer per changer from entries encoded once: about a
-   * microsecond each, where every frame's send costs a writev of tens of microseconds.
+   * either way), only encoding one small frame per changer: about a microsecond each, where every
+   * frame's send costs a writev of tens of microseconds.
    */
   private readonly flush = (): void => {
     this.flushTimer = null;
@@ -177,12 +176,12 @@ export class Presence {
     const changed = this.changed;
     this.changed = new Map();
     const states = this.awareness.getStates();
-    const entries = new Map<number, Uint8Array>();
+    const entries = new Map<number, AwarenessEntry>();
     /** Per connection that made a change: the client ids it is not sent back. */
     const madeBy = new Map<Connection, number[]>();
     for (const [clientId, from] of changed) {
       const clock = this.awareness.meta.get(clientId)?.clock ?? 0;
-      entries.set(clientId, encodeEntry(clientId, clock, JSON.stringify(states.get(clientId) ?? null)));
+      entries.set(clientId, { clientId, clock, state: JSON.stringify(states.get(clientId) ?? null) });
       if (from === null) continue;
       const own = madeBy.get(from);
       if (own === undefined) madeBy.set(from, [clientId]);
@@ -198,58 +197,16 @@ export class Presence {
         continue;
       }
       if (own.length === entries.size) continue;
-      const others: Uint8Array[] = [];
+      const others: AwarenessEntry[] = [];
       for (const [clientId, entry] of entries) if (!own.includes(clientId)) others.push(entry);
       conn.send(awarenessFrame(others));
     }
   };
 }
 
-/** One entry of an awareness update: client id, clock, state as JSON. */
-function encodeEntry(clientId: number, clock: number, state: string): Uint8Array {
-  const encoder = encoding.createEncoder();
-  encoding.writeVarUint(encoder, clientId);
-  encoding.writeVarUint(encoder, clock);
-  encoding.writeVarString(encoder, state);
-  return encoding.toUint8Array(encoder);
-}
-
-/**
- * An awareness message (as `encodeAwareness(update)`) carrying already encoded entries, assembled
- * into one buffer of the exact size: a per-reader frame costs an allocation and a copy per entry.
- */
-function awarenessFrame(entries: readonly Uint8Array[]): Uint8Array {
-  let payloadBytes = varUintBytes(entries.length);
-  for (const entry of entries) payloadBytes += entry.byteLength;
-  const frame = new Uint8Array(
-    varUintBytes(MessageType.Awareness) + varUintBytes(payloadBytes) + payloadBytes,
-  );
-  let at = writeVarUint(frame, 0, MessageType.Awareness);
-  at = writeVarUint(frame, at, payloadBytes);
-  at = writeVarUint(frame, at, entries.length);
-  for (const entry of entries) {
-    frame.set(entry, at);
-    at += entry.byteLength;
-  }
-  return frame;
-}
-
-function varUintBytes(value: number): number {
-  let bytes = 1;
-  for (let rest = value; rest > 0x7f; rest = Math.floor(rest / 0x80)) bytes++;
-  return bytes;
-}
-
-/** Writes `value` as lib0's varuint at `at`; returns the position after it. */
-function writeVarUint(into: Uint8Array, at: number, value: number): number {
-  let rest = value;
-  let position = at;
-  while (rest > 0x7f) {
-    into[position++] = 0x80 | (rest & 0x7f);
-    rest = Math.floor(rest / 0x80);
-  }
-  into[position++] = rest;
-  return position;
+/** An awareness message carrying these entries. */
+function awarenessFrame(entries: readonly AwarenessEntry[]): Uint8Array {
+  return encodeAwareness(encodeAwarenessUpdate(entries));
 }
 
 function isSmallJson(state: string, maxChars: number): boolean {

@@ -8,8 +8,8 @@ import { isEmptyStateVector, RoomDoc } from "./roomDoc.ts";
 import type { RelayStats } from "./stats.ts";
 
 export interface RoomOptions {
-  /** Persists updates; resolves once they are durable. */
-  readonly persist: (updates: readonly Uint8Array[]) => Promise<void>;
+  /** Persists what a batch integrated; resolves once it is durable. */
+  readonly persist: (update: Uint8Array) => Promise<void>;
   readonly stats: RelayStats;
   /** Largest awareness state (JSON characters) a client may publish. */
   readonly maxAwarenessStateChars: number;
@@ -21,8 +21,20 @@ export interface RoomOptions {
   readonly onFull: (conn: Connection, updateBytes: number) => void;
 }
 
-type Reply = { readonly conn: Connection; readonly stateVector: Uint8Array };
 type Change = Extract<QueueEntry, { kind: "change" }>;
+
+/** What applying one batch collected, for storing, relaying and answering it. */
+interface Batch {
+  /** Sync step 1 requests, answered once the batch is stored. */
+  readonly replies: { readonly conn: Connection; readonly stateVector: Uint8Array }[];
+  readonly changes: Change[];
+  readonly failed: Map<Change, unknown>;
+  /** Connections whose updates were applied, and how many updates. */
+  readonly writers: Set<Connection>;
+  updates: number;
+  /** Bytes of the updates applied so far, as received (for the size cap). */
+  bytes: number;
+}
 
 type QueueEntry =
   | { readonly kind: "message"; readonly conn: Connection; readonly message: ClientMessage }
@@ -47,18 +59,16 @@ export class Room {
   /** The document: stored rows until needed, then the Y.Doc; cached sync frames; stored size. */
   private readonly state: RoomDoc;
   /** Writers that joined before the build: they get our state vector once there is one. */
-  private readonly awaitingStateVector: Connection[] = [];
+  private readonly awaitingStateVector = new Set<Connection>();
   readonly connections = new Set<Connection>();
   /** Who is here and what they are doing (awareness), relayed to `connections`. */
   readonly presence: Presence;
   private readonly queue: QueueEntry[] = [];
   private draining: Promise<void> | null = null;
   private destroyed = false;
-  /** Bytes of the updates applied so far in the batch being built, as received. */
-  private batchBytes = 0;
-  /** Connections whose updates the batch being built applied, and how many updates. */
-  private batchWriters = new Set<Connection>();
-  private batchUpdates = 0;
+  /** The batch being applied. */
+  private batch: Batch = newBatch();
+
   constructor(
     readonly name: string,
     readonly ref: DocRef,
@@ -70,9 +80,8 @@ export class Room {
       // Stored rows Yjs cannot read: the room is discarded, as when the store fails.
       (error) => this.options.onFailure(error),
       () => {
-        for (const conn of this.awaitingStateVector.splice(0)) {
-          if (conn.isOpen) conn.send(this.state.syncStep1Frame());
-        }
+        for (const conn of this.awaitingStateVector) conn.send(this.state.syncStep1Frame());
+        this.awaitingStateVector.clear();
       },
     );
     // Awareness only needs the doc's client id, not its content.
@@ -125,7 +134,7 @@ export class Room {
     // Writers get our state vector so they send what we lack (offline edits); readers need not.
     if (conn.canWrite) {
       if (this.isBuilt) conn.send(this.state.syncStep1Frame());
-      else this.awaitingStateVector.push(conn);
+      else this.awaitingStateVector.add(conn);
     }
     this.presence.greet(conn);
     for (const message of conn.backlog.splice(0)) this.enqueue(conn, message);
@@ -188,6 +197,7 @@ export class Room {
 
   private leave(conn: Connection): void {
     if (!this.connections.delete(conn)) return;
+    this.awaitingStateVector.delete(conn);
     this.presence.leave(conn);
   }
 
@@ -195,22 +205,21 @@ export class Room {
     // Microtask hop so that frames arriving in the same tick form one batch.
     await Promise.resolve();
     while (this.queue.length > 0 && !this.destroyed) {
-      const batch = this.queue.splice(0);
-      const touchesDoc = batch.some(needsDoc);
+      const entries = this.queue.splice(0);
+      // A batch of presence alone (most of them, when clients publish where they are) needs no
+      // Yjs transaction, whose bookkeeping costs more than relaying the presence, and no build.
+      const touchesDoc = entries.some(needsDoc);
       if (touchesDoc && !this.isBuilt) {
         this.state.build();
         if (this.destroyed) return;
       }
-      const replies: Reply[] = [];
-      const changes: Change[] = [];
-      const failed = new Map<Change, unknown>();
-      const { integrated, writers, updates } = touchesDoc
-        ? this.applyBatch(batch, replies, changes, failed)
-        : this.applyPresence(batch);
+      const batch = this.apply(entries, touchesDoc);
+      const { changes, failed } = batch;
+      const integrated = this.state.takeIntegrated();
       if (integrated !== null) {
         this.state.appended(integrated.byteLength);
         try {
-          await this.options.persist([integrated]);
+          await this.options.persist(integrated);
         } catch (error) {
           for (const change of changes) change.reject(error);
           this.options.onFailure(error);
@@ -220,53 +229,32 @@ export class Room {
           for (const change of changes) change.reject(new Error(`document ${this.name} was closed`));
           return;
         }
-        this.options.stats.updatesStored += updates + changes.length - failed.size;
+        this.options.stats.updatesStored += batch.updates + changes.length - failed.size;
         // A batch of one writer's updates is not sent back to it; with several writers each gets
         // the whole (applying one's own update again changes nothing in Yjs).
-        const [soleWriter] = writers.size === 1 ? writers : [null];
+        const [soleWriter] = batch.writers.size === 1 ? batch.writers : [null];
         this.broadcast(encodeUpdate(integrated), soleWriter ?? null);
       }
       for (const change of changes) {
         if (failed.has(change)) change.reject(failed.get(change));
         else change.resolve();
       }
-      for (const { conn, stateVector } of replies) this.replyToStep1(conn, stateVector);
+      for (const { conn, stateVector } of batch.replies) this.replyToStep1(conn, stateVector);
     }
   }
 
-  /**
-   * A batch of presence alone (most of them, when clients publish where they are): no Yjs
-   * transaction, whose bookkeeping costs more than relaying the presence, and no build.
-   */
-  private applyPresence(batch: readonly QueueEntry[]): {
-    integrated: null;
-    writers: ReadonlySet<Connection>;
-    updates: 0;
-  } {
-    for (const entry of batch) {
-      if (entry.kind !== "message") continue;
-      const { conn, message } = entry;
-      if (REFUSES_LATER_MESSAGES.has(conn.closeCode) || !conn.isOpen) continue;
-      if (message.type === "awareness" || message.type === "query-awareness") this.handle(conn, message);
-    }
-    return { integrated: null, writers: NO_WRITERS, updates: 0 };
-  }
-
-  /** Applies a batch in one transaction; returns what it integrated, and who wrote it. */
-  private applyBatch(
-    batch: readonly QueueEntry[],
-    replies: Reply[],
-    changes: Change[],
-    failed: Map<Change, unknown>,
-  ): { integrated: Uint8Array | null; writers: ReadonlySet<Connection>; updates: number } {
-    Y.transact(this.doc, () => {
-      for (const entry of batch) {
+  /** Applies a batch's entries, in one transaction if any touches the document. */
+  private apply(entries: readonly QueueEntry[], touchesDoc: boolean): Batch {
+    const batch = newBatch();
+    this.batch = batch;
+    const applyAll = () => {
+      for (const entry of entries) {
         if (entry.kind === "change") {
-          changes.push(entry);
+          batch.changes.push(entry);
           try {
             entry.edit(this.doc);
           } catch (error) {
-            failed.set(entry, error);
+            batch.failed.set(entry, error);
           }
           continue;
         }
@@ -279,19 +267,14 @@ export class Room {
         // sync replies only matter to an open connection.
         if (message.type === "sync-step2" || message.type === "update") this.handle(conn, message);
         else if (!conn.isOpen) continue;
-        else if (message.type === "sync-step1") replies.push({ conn, stateVector: message.stateVector });
+        else if (message.type === "sync-step1")
+          batch.replies.push({ conn, stateVector: message.stateVector });
         else this.handle(conn, message);
       }
-    });
-    const result = {
-      integrated: this.state.takeIntegrated(),
-      writers: this.batchWriters,
-      updates: this.batchUpdates,
     };
-    this.batchBytes = 0;
-    this.batchWriters = new Set();
-    this.batchUpdates = 0;
-    return result;
+    if (touchesDoc) Y.transact(this.doc, applyAll);
+    else applyAll();
+    return batch;
   }
 
   private handle(conn: Connection, message: Exclude<ClientMessage, { type: "sync-step1" }>): void {
@@ -320,7 +303,7 @@ export class Room {
     // The update's size as received stands for what storing it would add (Yjs stores no more than
     // it integrates): cheap, and checked before anything is applied, so nothing of it is kept.
     // Server-side changes (`change`) are not checked: they are small and the facilitator's own.
-    if (this.storedBytes + this.batchBytes + update.byteLength > this.options.maxDocBytes) {
+    if (this.storedBytes + this.batch.bytes + update.byteLength > this.options.maxDocBytes) {
       this.options.stats.errors.documentFull++;
       this.options.onFull(conn, update.byteLength);
       conn.close(CloseCode.DocumentFull);
@@ -328,9 +311,9 @@ export class Room {
     }
     try {
       Y.applyUpdate(this.doc, update, conn);
-      this.batchBytes += update.byteLength;
-      this.batchWriters.add(conn);
-      this.batchUpdates++;
+      this.batch.bytes += update.byteLength;
+      this.batch.writers.add(conn);
+      this.batch.updates++;
     } catch {
       this.options.stats.errors.invalidUpdate++;
       conn.close(CloseCode.InvalidMessage, "invalid update");
@@ -386,7 +369,9 @@ const REFUSES_LATER_MESSAGES: ReadonlySet<CloseCode | null> = new Set<CloseCode 
   CloseCode.DocumentFull,
 ]);
 
-const NO_WRITERS: ReadonlySet<Connection> = new Set();
+function newBatch(): Batch {
+  return { replies: [], changes: [], failed: new Map(), writers: new Set(), updates: 0, bytes: 0 };
+}
 
 /** Whether a queued entry reads or changes the document (everything but presence). */
 function needsDoc(entry: QueueEntry): boolean {

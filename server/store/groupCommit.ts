@@ -27,13 +27,9 @@ export class GroupCommit {
 
   constructor(
     private readonly commit: CommitGroup,
-    /** Called after every group that committed, with the number of requests in it. */
-    private readonly committed: (requests: number) => void = () => {},
+    /** Called after every group that committed. */
+    private readonly committed: () => void = () => {},
   ) {}
-
-  get pending(): number {
-    return this.#pending.length;
-  }
 
   append(request: AppendRequest): Promise<void> {
     return new Promise((resolve, reject) => {
@@ -62,7 +58,7 @@ export class GroupCommit {
       for (const request of group) request.reject(error);
       return;
     }
-    this.committed(group.length);
+    this.committed();
     group.forEach((request, i) => {
       const error = outcomes[i] ?? null;
       if (error === null) request.resolve();
