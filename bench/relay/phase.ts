@@ -1,6 +1,13 @@
-import { meter, type Presence, type Typist } from "./load.ts";
+import { deferApplying, meter, type Presence, type Typist } from "./load.ts";
 import { mixSeed, seededRng } from "./prng.ts";
-import { coreBusySeconds, type Pinning, type ServerProcess } from "./servers.ts";
+import {
+  coreBusySeconds,
+  type DelayHistogram,
+  delayDelta,
+  type Pinning,
+  relayDelays,
+  type ServerProcess,
+} from "./servers.ts";
 
 export interface PhasePlan {
   readonly typists: readonly Typist[];
@@ -15,6 +22,11 @@ export interface PhasePlan {
   readonly seed: number;
   /** Wait for a quiet machine first (default); warm-ups need not. */
   readonly quiet?: boolean;
+  /**
+   * Clients apply what they receive only after the phase (`deferApplying`): for rates at which
+   * applying would load the generator's core.
+   */
+  readonly deferApply?: boolean;
 }
 
 export interface PhaseResult {
@@ -46,6 +58,11 @@ export interface PhaseResult {
    */
   readonly othersOnServerCore: number;
   readonly othersOnGeneratorCore: number;
+  /**
+   * Samla's own measure over the phase (its /metrics): each update's arrival to its relay, so
+   * without the network's and the generator's share of the latency. Null for the reference.
+   */
+  readonly relayDelay: DelayHistogram | null;
 }
 
 /** Measures what else ran on the cores while our processes did. */
@@ -111,6 +128,8 @@ export async function runPhase(
 
   await settle(server);
   if (plan.quiet !== false) await awaitQuiet(server, pinning);
+  if (plan.deferApply === true) deferApplying(true);
+  const delays0 = await relayDelays(server);
   const cpu0 = server.cpuSeconds();
   const gen0 = process.cpuUsage();
   const contention = new Contention(server, pinning);
@@ -152,7 +171,9 @@ export async function runPhase(
   const serverCpuTotal = server.cpuSeconds() - cpu0;
   const gen = process.cpuUsage(gen0);
   meter.end();
+  if (plan.deferApply === true) deferApplying(false);
   const memory = server.memory();
+  const delays1 = await relayDelays(server);
   return {
     windowMs: windowEnd - start,
     sent: meter.sent,
@@ -174,6 +195,7 @@ export async function runPhase(
     unexpectedCloses: meter.unexpectedCloses,
     othersOnServerCore,
     othersOnGeneratorCore,
+    relayDelay: delays0 !== null && delays1 !== null ? delayDelta(delays0, delays1) : null,
   };
 }
 

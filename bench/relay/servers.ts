@@ -282,3 +282,46 @@ export async function heapUsed(server: ServerProcess): Promise<number | null> {
     return null;
   }
 }
+
+/** A cumulative histogram read from Samla's /metrics: counts at or under each bound (seconds). */
+export interface DelayHistogram {
+  readonly bounds: readonly number[];
+  readonly cumulative: readonly number[];
+  readonly count: number;
+}
+
+/** Samla's `samla_relay_delay_seconds` (an update's arrival to its relay); null for the reference. */
+export async function relayDelays(server: ServerProcess): Promise<DelayHistogram | null> {
+  if (server.kind !== "samla") return null;
+  try {
+    const text = await (await fetch(`${server.origin}/metrics`)).text();
+    const bounds: number[] = [];
+    const cumulative: number[] = [];
+    for (const match of text.matchAll(/^samla_relay_delay_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)) {
+      if (match[1] === "+Inf" || match[1] === undefined) continue;
+      bounds.push(Number(match[1]));
+      cumulative.push(Number(match[2]));
+    }
+    const count = /^samla_relay_delay_seconds_count (\d+)$/m.exec(text)?.[1];
+    return count === undefined ? null : { bounds, cumulative, count: Number(count) };
+  } catch {
+    return null;
+  }
+}
+
+/** What was observed between two reads of the same histogram. */
+export function delayDelta(before: DelayHistogram, after: DelayHistogram): DelayHistogram {
+  return {
+    bounds: after.bounds,
+    cumulative: after.cumulative.map((value, index) => value - (before.cumulative[index] ?? 0)),
+    count: after.count - before.count,
+  };
+}
+
+/** The smallest bound (ms) under which at least `quantile` of the observations fall; Infinity if none. */
+export function delayQuantileBoundMs(histogram: DelayHistogram, quantile: number): number {
+  const needed = quantile * histogram.count;
+  const index = histogram.cumulative.findIndex((value) => value >= needed);
+  const bound = histogram.bounds[index];
+  return bound === undefined ? Number.POSITIVE_INFINITY : bound * 1000;
+}

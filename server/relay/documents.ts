@@ -5,7 +5,7 @@ import type { Store } from "../store/store.ts";
 import type { RelayLog } from "./log.ts";
 import { Room } from "./room.ts";
 import { byteLength } from "./roomDoc.ts";
-import { observeStoreWrite, type RelayStats } from "./stats.ts";
+import { observe, type RelayStats } from "./stats.ts";
 
 const TOUCH_INTERVAL_MS = 60_000;
 
@@ -158,7 +158,7 @@ export class Documents {
         persist: async (update) => {
           const started = performance.now();
           await store.appendUpdates(name, [update]);
-          observeStoreWrite(stats, (performance.now() - started) / 1000);
+          observe(stats.storeWrites, (performance.now() - started) / 1000);
           this.touch(ref.workshopId);
           slot.appendedSinceCompaction++;
           if (slot.appendedSinceCompaction > compactAfter) {

@@ -5,7 +5,7 @@ import type { Connection } from "./connection.ts";
 import { Presence } from "./presence.ts";
 import { type ClientMessage, encodeUpdate } from "./protocol.ts";
 import { isEmptyStateVector, RoomDoc } from "./roomDoc.ts";
-import type { RelayStats } from "./stats.ts";
+import { observe, type RelayStats } from "./stats.ts";
 
 export interface RoomOptions {
   /** Persists what a batch integrated; resolves once it is durable. */
@@ -32,12 +32,19 @@ interface Batch {
   /** Connections whose updates were applied, and how many updates. */
   readonly writers: Set<Connection>;
   updates: number;
+  /** When each applied update reached this room (`performance.now()`), for `stats.relayDelays`. */
+  readonly arrivals: number[];
   /** Bytes of the updates applied so far, as received (for the size cap). */
   bytes: number;
 }
 
 type QueueEntry =
-  | { readonly kind: "message"; readonly conn: Connection; readonly message: ClientMessage }
+  | {
+      readonly kind: "message";
+      readonly conn: Connection;
+      readonly message: ClientMessage;
+      readonly receivedAt: number;
+    }
   | {
       readonly kind: "change";
       readonly edit: (doc: Y.Doc) => void;
@@ -152,7 +159,7 @@ export class Room {
       if (conn.isOpen) for (const frame of fromRows) conn.send(frame);
       return;
     }
-    this.queue.push({ kind: "message", conn, message });
+    this.queue.push({ kind: "message", conn, message, receivedAt: performance.now() });
     this.startDraining();
   }
 
@@ -234,6 +241,10 @@ export class Room {
         // the whole (applying one's own update again changes nothing in Yjs).
         const [soleWriter] = batch.writers.size === 1 ? batch.writers : [null];
         this.broadcast(encodeUpdate(integrated), soleWriter ?? null);
+        const relayedAt = performance.now();
+        for (const receivedAt of batch.arrivals) {
+          observe(this.options.stats.relayDelays, (relayedAt - receivedAt) / 1000);
+        }
       }
       for (const change of changes) {
         if (failed.has(change)) change.reject(failed.get(change));
@@ -265,8 +276,11 @@ export class Room {
         // Updates that arrived while a writer was connected are kept even if it has closed
         // since (a shutdown closes sockets first, then waits for this queue). Presence and
         // sync replies only matter to an open connection.
-        if (message.type === "sync-step2" || message.type === "update") this.handle(conn, message);
-        else if (!conn.isOpen) continue;
+        if (message.type === "sync-step2" || message.type === "update") {
+          const applied = batch.updates;
+          this.handle(conn, message);
+          if (batch.updates > applied) batch.arrivals.push(entry.receivedAt);
+        } else if (!conn.isOpen) continue;
         else if (message.type === "sync-step1")
           batch.replies.push({ conn, stateVector: message.stateVector });
         else this.handle(conn, message);
@@ -370,7 +384,15 @@ const REFUSES_LATER_MESSAGES: ReadonlySet<CloseCode | null> = new Set<CloseCode 
 ]);
 
 function newBatch(): Batch {
-  return { replies: [], changes: [], failed: new Map(), writers: new Set(), updates: 0, bytes: 0 };
+  return {
+    replies: [],
+    changes: [],
+    failed: new Map(),
+    writers: new Set(),
+    updates: 0,
+    arrivals: [],
+    bytes: 0,
+  };
 }
 
 /** Whether a queued entry reads or changes the document (everything but presence). */

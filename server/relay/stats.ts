@@ -15,7 +15,12 @@ export interface RelayStats {
   /** `POST /api/join` answered 429 (join-code guessing). */
   joinsRateLimited: number;
   /** Latency of the store's update-log appends, as a cumulative histogram. */
-  storeWrites: StoreWriteLatency;
+  storeWrites: Histogram;
+  /**
+   * Time from a client's update arriving to its batch going out to the document's other
+   * connections (stored first): how far behind the relay is, whatever the network adds.
+   */
+  relayDelays: Histogram;
   errors: {
     invalidMessage: number;
     invalidUpdate: number;
@@ -47,7 +52,8 @@ export function createStats(): RelayStats {
     roomsUnloaded: 0,
     originRefused: 0,
     joinsRateLimited: 0,
-    storeWrites: { count: 0, sumSeconds: 0, buckets: STORE_WRITE_BUCKETS.map(() => 0) },
+    storeWrites: emptyHistogram(STORE_WRITE_BUCKETS),
+    relayDelays: emptyHistogram(RELAY_DELAY_BUCKETS),
     errors: {
       invalidMessage: 0,
       invalidUpdate: 0,
@@ -67,18 +73,32 @@ export const STORE_WRITE_BUCKETS: readonly number[] = [
   0.0005, 0.001, 0.0025, 0.005, 0.01, 0.025, 0.1, 0.5, 2,
 ];
 
-export interface StoreWriteLatency {
+/**
+ * Upper bounds (seconds) of the relay-delay histogram: a relay keeping up takes a millisecond or
+ * two; 0.1 s is where people at a table notice that a neighbour's typing lags.
+ */
+export const RELAY_DELAY_BUCKETS: readonly number[] = [
+  0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 1, 5,
+];
+
+export interface Histogram {
+  /** Upper bounds of the buckets, in seconds. */
+  readonly bounds: readonly number[];
   count: number;
   sumSeconds: number;
-  /** Cumulative counts per `STORE_WRITE_BUCKETS` bound (Prometheus `le` semantics). */
-  buckets: number[];
+  /** Cumulative counts per bound (Prometheus `le` semantics). */
+  readonly buckets: number[];
 }
 
-export function observeStoreWrite(stats: RelayStats, seconds: number): void {
-  const latency = stats.storeWrites;
-  latency.count++;
-  latency.sumSeconds += seconds;
-  STORE_WRITE_BUCKETS.forEach((bound, index) => {
-    if (seconds <= bound) latency.buckets[index] = (latency.buckets[index] ?? 0) + 1;
-  });
+function emptyHistogram(bounds: readonly number[]): Histogram {
+  return { bounds, count: 0, sumSeconds: 0, buckets: bounds.map(() => 0) };
+}
+
+export function observe(histogram: Histogram, seconds: number): void {
+  histogram.count++;
+  histogram.sumSeconds += seconds;
+  const { bounds, buckets } = histogram;
+  for (let index = bounds.length - 1; index >= 0 && seconds <= (bounds[index] ?? 0); index--) {
+    buckets[index] = (buckets[index] ?? 0) + 1;
+  }
 }

@@ -1,6 +1,6 @@
 import type { FastifyPluginAsync } from "fastify";
 import type { Relay } from "../relay/relay.ts";
-import { STORE_WRITE_BUCKETS } from "../relay/stats.ts";
+import type { Histogram } from "../relay/stats.ts";
 
 const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
 
@@ -20,6 +20,17 @@ export function renderMetrics(relay: Relay, uptimeSeconds: number = process.upti
   const out: string[] = [];
   const metric = (name: string, type: "counter" | "gauge", help: string, value: number): void => {
     out.push(`# HELP samla_${name} ${help}`, `# TYPE samla_${name} ${type}`, `samla_${name} ${value}`);
+  };
+  const histogram = (name: string, help: string, { bounds, buckets, count, sumSeconds }: Histogram): void => {
+    out.push(`# HELP samla_${name} ${help}`, `# TYPE samla_${name} histogram`);
+    bounds.forEach((bound, index) => {
+      out.push(`samla_${name}_bucket{le="${bound}"} ${buckets[index] ?? 0}`);
+    });
+    out.push(
+      `samla_${name}_bucket{le="+Inf"} ${count}`,
+      `samla_${name}_sum ${sumSeconds}`,
+      `samla_${name}_count ${count}`,
+    );
   };
   metric("open_connections", "gauge", "Open sync WebSocket connections.", relay.openConnections);
   metric("documents_loaded", "gauge", "Documents loaded in memory.", relay.loadedDocuments);
@@ -71,18 +82,11 @@ export function renderMetrics(relay: Relay, uptimeSeconds: number = process.upti
     out.push(`samla_errors_total{kind="${snakeCase(kind)}"} ${value}`);
   }
 
-  const latency = stats.storeWrites;
-  out.push(
-    "# HELP samla_store_write_seconds Time to append updates to the store.",
-    "# TYPE samla_store_write_seconds histogram",
-  );
-  STORE_WRITE_BUCKETS.forEach((bound, index) => {
-    out.push(`samla_store_write_seconds_bucket{le="${bound}"} ${latency.buckets[index] ?? 0}`);
-  });
-  out.push(
-    `samla_store_write_seconds_bucket{le="+Inf"} ${latency.count}`,
-    `samla_store_write_seconds_sum ${latency.sumSeconds}`,
-    `samla_store_write_seconds_count ${latency.count}`,
+  histogram("store_write_seconds", "Time to append updates to the store.", stats.storeWrites);
+  histogram(
+    "relay_delay_seconds",
+    "Time from a client's update arriving to its relay to the document's other connections (stored first).",
+    stats.relayDelays,
   );
 
   const memory = process.memoryUsage();

@@ -105,13 +105,25 @@ describe("GET /metrics", () => {
       expect(count).toBeGreaterThan(0);
       expect(samples.get('samla_store_write_seconds_bucket{le="+Inf"}')).toBe(count);
       expect(samples.get("samla_store_write_seconds_sum")).toBeGreaterThan(0);
+      // Every update relayed to the reader was timed, and none is counted twice.
+      const relayed = samples.get("samla_relay_delay_seconds_count") ?? 0;
+      expect(relayed).toBeGreaterThan(0);
+      expect(relayed).toBeLessThanOrEqual(samples.get("samla_updates_in_total") ?? 0);
+      expect(samples.get('samla_relay_delay_seconds_bucket{le="+Inf"}')).toBe(relayed);
+      expect(samples.get("samla_relay_delay_seconds_sum")).toBeGreaterThan(0);
     });
     const { text, samples } = await metrics(server);
-    // Buckets are cumulative.
-    const buckets = [...samples].filter(([name]) => name.startsWith("samla_store_write_seconds_bucket"));
-    for (let i = 1; i < buckets.length; i++) {
-      expect(buckets[i]?.[1]).toBeGreaterThanOrEqual(buckets[i - 1]?.[1] ?? 0);
+    // Buckets are cumulative, and an idle test server relays within seconds.
+    for (const histogram of ["store_write", "relay_delay"]) {
+      const buckets = [...samples].filter(([name]) => name.startsWith(`samla_${histogram}_seconds_bucket`));
+      expect(buckets.length).toBeGreaterThan(5);
+      for (let i = 1; i < buckets.length; i++) {
+        expect(buckets[i]?.[1]).toBeGreaterThanOrEqual(buckets[i - 1]?.[1] ?? 0);
+      }
     }
+    expect(samples.get('samla_relay_delay_seconds_bucket{le="5"}')).toBe(
+      samples.get("samla_relay_delay_seconds_count"),
+    );
     for (const secret of [
       workshop.workshopId,
       table.id,
