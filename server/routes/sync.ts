@@ -4,8 +4,8 @@ import type { RawData, WebSocket } from "ws";
 import { ErrorCode } from "../../shared/api.ts";
 import { errorBody } from "../http/errors.ts";
 import { isAllowedOrigin } from "../http/origin.ts";
+import { WsRelaySocket } from "../http/wsRelaySocket.ts";
 import type { ConnectionHandle, RelayLog } from "../relay/relay.ts";
-import type { RelaySocket } from "../relay/socket.ts";
 
 /**
  * Adapts `@fastify/websocket` sockets to the framework-free relay.
@@ -75,31 +75,6 @@ function listen(socket: WebSocket, handle: ConnectionHandle, log: RelayLog, requ
     socket.terminate();
     handle.closed();
   });
-}
-
-/** The relay's view of a `ws` socket: one small object per socket, its methods shared. */
-class WsRelaySocket implements RelaySocket {
-  constructor(private readonly socket: WebSocket) {}
-
-  send(frame: Uint8Array): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.send(frame);
-  }
-
-  close(code: number, reason: string): void {
-    this.socket.close(code, reason);
-  }
-
-  terminate(): void {
-    this.socket.terminate();
-  }
-
-  ping(): void {
-    if (this.socket.readyState === this.socket.OPEN) this.socket.ping();
-  }
-
-  get bufferedAmount(): number {
-    return this.socket.bufferedAmount;
-  }
 }
 
 function toBytes(data: RawData): Uint8Array {

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import { WsRelaySocket } from "../../server/http/wsRelaySocket.ts";
 import { encodeSyncStep1, encodeUpdate } from "../../server/relay/protocol.ts";
 import { docName, tableDoc } from "../../shared/docNames.ts";
 import { eventually } from "../helpers/eventually.ts";
@@ -61,6 +62,39 @@ describe("relay batching", () => {
     expect((await server.app.store.logLength(name)) - logBefore).toBeLessThan(50);
     // Everything in those frames came from the writer alone: none is sent back to it.
     expect(updatesIn(writer)).toBe(0);
+  });
+
+  it("writes each frame to a reader's TCP socket directly, framed once for all readers", async () => {
+    const { server, name, token } = await tableSetup();
+    const readers = [openRawSocket(server, name, token), openRawSocket(server, name, token)];
+    for (const reader of readers) {
+      await reader.opened;
+      reader.send(encodeSyncStep1(new Uint8Array([0])));
+    }
+    await eventually(() =>
+      expect(readers.every((r) => r.received.some((m) => m.type === "sync-step2"))).toBe(true),
+    );
+    const writer = openRawSocket(server, name, token);
+    await awaitAdmitted(writer);
+    const direct = WsRelaySocket.direct;
+    const viaWs = WsRelaySocket.viaWs;
+    const typed = keystrokes(30);
+    for (const [i, update] of typed.updates.entries()) {
+      writer.send(encodeUpdate(update));
+      // One at a time, so that there are many frames.
+      await eventually(() =>
+        expect(readers.map((r) => docOf(r).getText("note").length)).toEqual([i + 1, i + 1]),
+      );
+    }
+    const want = typed.doc.getText("note").toString();
+    await eventually(() => {
+      for (const reader of readers) expect(docOf(reader).getText("note").toString()).toBe(want);
+    });
+    const frames = readers.reduce((sum, reader) => sum + updatesIn(reader), 0);
+    expect(frames).toBe(2 * typed.updates.length);
+    // Every update frame the readers got went the direct way; ws had nothing queued.
+    expect(WsRelaySocket.direct - direct).toBeGreaterThanOrEqual(frames);
+    expect(WsRelaySocket.viaWs - viaWs).toBe(0);
   });
 
   it("merges several writers' updates into one document for every reader, writers included", async () => {
