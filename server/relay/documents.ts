@@ -1,3 +1,4 @@
+import * as Y from "yjs";
 import { CloseCode } from "../../shared/closeCodes.ts";
 import type { DocRef } from "../../shared/docNames.ts";
 import type { WorkshopId } from "../../shared/ids.ts";
@@ -207,9 +208,11 @@ export class Documents {
     if (slot.holds > 0 || room === null || slot.unloading) return;
     slot.unloading = (async () => {
       await room.settled();
+      // Taken before the room lets go of its document; nothing is appended after it settled.
+      const state = liveState(room);
       room.destroy(null);
       this.options.stats.roomsUnloaded++;
-      await this.compactIfLong(name, room.ref, this.options.compactAfter + 1);
+      await this.compactIfLong(name, room.ref, this.options.compactAfter + 1, () => state);
     })()
       .catch((error: unknown) => this.options.log.error({ err: error, doc: name }, "unload failed"))
       .finally(() => {
@@ -245,7 +248,7 @@ export class Documents {
     if (slot.compacting) return;
     slot.compacting = true;
     setImmediate(() => {
-      this.compactIfLong(name, ref, minEntries)
+      this.compactIfLong(name, ref, minEntries, () => liveState(slot.room))
         .then((compacted) => (compacted ? this.remeasure(name, slot) : undefined))
         .catch((error: unknown) => this.options.log.error({ err: error, doc: name }, "compaction failed"))
         .finally(() => {
@@ -254,10 +257,19 @@ export class Documents {
     });
   }
 
-  private async compactIfLong(name: string, ref: DocRef, minEntries: number): Promise<boolean> {
+  /**
+   * `state`: the document's whole state, if at hand (see `Store.compactDoc`); asked for right
+   * before compacting, so it holds every append up to then.
+   */
+  private async compactIfLong(
+    name: string,
+    ref: DocRef,
+    minEntries: number,
+    state: () => Uint8Array | undefined = () => undefined,
+  ): Promise<boolean> {
     if (this.options.isRetired(ref.workshopId)) return false;
     if ((await this.options.store.logLength(name)) < minEntries) return false;
-    await this.options.store.compactDoc(name);
+    await this.options.store.compactDoc(name, state());
     return true;
   }
 
@@ -272,4 +284,10 @@ export class Documents {
     room.rebaseStoredBytes(byteLength(rows), appendedAtRead);
     slot.compactedBytes = room.storedBytes;
   }
+}
+
+/** A loaded room's whole document, if it has been built (else its rows are all there is). */
+function liveState(room: Room | null): Uint8Array | undefined {
+  if (room === null || room.isDestroyed || !room.isBuilt) return undefined;
+  return Y.encodeStateAsUpdate(room.doc);
 }

@@ -142,11 +142,11 @@ export class SqliteStore implements Store {
     return this.#tx.logLength.deferred(name);
   }
 
-  async compactDoc(name: string): Promise<void> {
+  async compactDoc(name: string, state?: Uint8Array): Promise<void> {
     this.#open();
     const workshopId = workshopOfDoc(name);
     this.#appends.flush();
-    this.#tx.compact.immediate(name, workshopId);
+    this.#tx.compact.immediate(name, workshopId, state ?? null);
   }
 
   // --- workshops -------------------------------------------------------------

@@ -47,6 +47,9 @@ export function prepareStatements(db: Database.Database) {
     selectLogAfter: db.prepare<[string, number], LogRow>(
       "SELECT seq, data FROM doc_log WHERE doc = ? AND seq > ? ORDER BY seq",
     ),
+    lastLogSeqAfter: db
+      .prepare<[string, number], number | null>("SELECT max(seq) FROM doc_log WHERE doc = ? AND seq > ?")
+      .pluck(),
     countLogAfter: db
       .prepare<[string, number], number>("SELECT count(*) FROM doc_log WHERE doc = ? AND seq > ?")
       .pluck(),
@@ -162,7 +165,15 @@ export function prepareTransactions(db: Database.Database, s: Statements) {
       }),
     ),
 
-    compact: db.transaction((name: string, workshopId: string) => {
+    compact: db.transaction((name: string, workshopId: string, state: Uint8Array | null) => {
+      if (state !== null) {
+        const snapshot = s.selectSnapshot.get(name);
+        const throughSeq = s.lastLogSeqAfter.get(name, snapshot?.through_seq ?? 0);
+        if (throughSeq === null || throughSeq === undefined) return;
+        s.upsertSnapshot.run(name, workshopId, state, throughSeq);
+        s.deleteLogThrough.run(name, throughSeq);
+        return;
+      }
       const { snapshot, log } = readDoc(name);
       const last = log.at(-1);
       // Nothing to fold: no log after the snapshot, or a lone first update.

@@ -17,10 +17,14 @@ export interface Store {
   /** Number of log entries after the snapshot: a cue for compaction. */
   logLength(name: string): Promise<number>;
   /**
-   * Replays the snapshot and log into a Y.Doc and replaces them with one snapshot,
-   * in one transaction. Updates appended meanwhile are kept after the snapshot.
+   * Replaces the snapshot and log with one snapshot, in one transaction; updates appended
+   * meanwhile are kept after it. The snapshot is `state` if given, else the rows replayed into a
+   * Y.Doc. `state` must hold at least everything stored for the document so far: the loaded
+   * room's document, which integrated every row it was loaded from or appended since (while a
+   * document is loaded, its room is its log's only writer). Encoding it is a fraction of replaying
+   * the rows (a 30,000-character table: 7 ms against 30–95 ms), on the relay's event loop.
    */
-  compactDoc(name: string): Promise<void>;
+  compactDoc(name: string, state?: Uint8Array): Promise<void>;
 
   // --- workshops -------------------------------------------------------------
   /** Creates a workshop with its tables, tokens and initial documents, atomically. */

@@ -96,6 +96,10 @@ describe("relay", () => {
     // 600 separate updates were appended; compaction folds them into one snapshot.
     await eventually(async () => expect(await server.app.store.logLength(name)).toBeLessThan(100));
     expect(server.app.relay.loadedRoom(name)).not.toBeNull();
+    // What is stored (the snapshot, made from the loaded document, and the log after it) is all of it.
+    const stored = new Y.Doc();
+    for (const row of await server.app.store.loadDoc(name)) Y.applyUpdate(stored, row);
+    expect(stored.getArray("n").toArray()).toEqual(Array.from({ length: 600 }, (_, i) => i));
     const late = connectClient(server, name, token);
     await late.synced();
     expect(late.doc.getArray("n").toArray()).toEqual(Array.from({ length: 600 }, (_, i) => i));

@@ -205,6 +205,34 @@ describe("SqliteStore documents", () => {
     expect(replayUpdates(recompacted).getMap("notes").size).toBe(60);
   });
 
+  it("compacts to a state it is given (the loaded document's), keeping later appends after it", async () => {
+    await store.createWorkshop(workshop("w1", [], { docs: [] }));
+    const name = "w1/synthesis";
+    const { doc, updates } = recordingDoc();
+    for (let i = 0; i < 20; i++) addNote(doc, `n${i}`, `anteckning ${i}`);
+    await store.appendUpdates(name, updates.splice(0, 10));
+    // Not awaited: compacting flushes pending appends first, so these are folded in too.
+    const pending = store.appendUpdates(name, updates.splice(0));
+    const state = Y.encodeStateAsUpdate(doc);
+    await store.compactDoc(name, state);
+    await pending;
+    expect(await store.loadDoc(name)).toEqual([state]);
+    expect(await store.logLength(name)).toBe(0);
+
+    addNote(doc, "n20", "anteckning 20");
+    const later = updates.splice(0);
+    await store.appendUpdates(name, later);
+    expect(await store.loadDoc(name)).toEqual([state, ...later]);
+    // Nothing logged after the snapshot: nothing to do, whatever state is given.
+    await store.compactDoc(name, Y.encodeStateAsUpdate(doc));
+    await store.compactDoc(name, Y.encodeStateAsUpdate(doc));
+    const again = await store.loadDoc(name);
+    expect(again).toHaveLength(1);
+    expect(replayUpdates(again).getMap("notes").size).toBe(21);
+    await store.compactDoc(name, bytes("never written"));
+    expect(await store.loadDoc(name)).toEqual(again);
+  });
+
   it("leaves an empty or single-update document as it is", async () => {
     await store.createWorkshop(workshop("w1", [], { docs: [] }));
     await store.compactDoc("w1/meta");

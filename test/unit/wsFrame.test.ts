@@ -1,15 +1,43 @@
-import { describe, expect, it } from "vitest";
-import { Receiver } from "ws";
+import { createHash } from "node:crypto";
+import { createServer } from "node:http";
+import type { AddressInfo } from "node:net";
+import { describe, expect, it, onTestFinished } from "vitest";
+import WebSocket from "ws";
 import { binaryFrame } from "../../server/http/wsFrame.ts";
 
-/** Feeds frames to `ws`'s own parser (as a client would read them) and collects the messages. */
-function parse(bytes: Buffer): Promise<{ data: Buffer; isBinary: boolean }[]> {
+/** RFC 6455 §1.3: the GUID the server's accept key is made with. */
+const HANDSHAKE_GUID = "258EAFA5-E914-47DA-95CA-C5AB0DC85B11";
+
+/**
+ * Sends `bytes` as they are, right after a hand-made handshake, to a real `ws` client, and
+ * resolves with the messages it read from them.
+ */
+async function readByClient(bytes: Buffer, expected: number): Promise<{ data: Buffer; isBinary: boolean }[]> {
+  const server = createServer();
+  server.on("upgrade", (request, socket) => {
+    const accept = createHash("sha1")
+      .update(`${request.headers["sec-websocket-key"]}${HANDSHAKE_GUID}`)
+      .digest("base64");
+    socket.write(
+      `HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\nSec-WebSocket-Accept: ${accept}\r\n\r\n`,
+    );
+    socket.write(bytes);
+  });
+  await new Promise<void>((resolve) => server.listen(0, "127.0.0.1", resolve));
+  onTestFinished(() => {
+    server.closeAllConnections();
+    server.close();
+  });
+  const client = new WebSocket(`ws://127.0.0.1:${(server.address() as AddressInfo).port}`);
+  onTestFinished(() => client.terminate());
+  const messages: { data: Buffer; isBinary: boolean }[] = [];
   return new Promise((resolve, reject) => {
-    const messages: { data: Buffer; isBinary: boolean }[] = [];
-    const receiver = new Receiver({ isServer: false, maxPayload: 0 });
-    receiver.on("message", (data: Buffer, isBinary: boolean) => messages.push({ data, isBinary }));
-    receiver.on("error", reject);
-    receiver.write(bytes, () => resolve(messages));
+    client.on("message", (data: Buffer, isBinary: boolean) => {
+      messages.push({ data, isBinary });
+      if (messages.length === expected) resolve(messages);
+    });
+    client.on("error", reject);
+    client.on("close", (code) => reject(new Error(`closed with ${code} after ${messages.length} messages`)));
   });
 }
 
@@ -37,7 +65,7 @@ describe("binaryFrame", () => {
 
   it("is read back by a WebSocket client as the same binary messages, in order", async () => {
     const payloads = [0, 5, 125, 126, 4_000, 65_535, 65_536, 200_000].map(payload);
-    const messages = await parse(Buffer.concat(payloads.map(binaryFrame)));
+    const messages = await readByClient(Buffer.concat(payloads.map(binaryFrame)), payloads.length);
     expect(messages.map((m) => m.isBinary)).toEqual(payloads.map(() => true));
     expect(messages.map((m) => [...m.data])).toEqual(payloads.map((p) => [...p]));
   });
