@@ -18,10 +18,11 @@ import path from "node:path";
 import { Bench } from "./bench.ts";
 import { runCold } from "./cold.ts";
 import { runIdle, runStorm } from "./crowd.ts";
-import { runGrid, runSaturation } from "./grid.ts";
+import { runGrid } from "./grid.ts";
 import { quietPolicy } from "./phase.ts";
 import { budgetLine, markdownTable } from "./report.ts";
 import { runRoom } from "./room.ts";
+import { runSaturation } from "./saturation.ts";
 import { allowedCpus, pinSelf, planPinning, ROOT } from "./servers.ts";
 
 const SCENARIOS = ["grid", "presence", "saturation", "room", "storm", "idle", "cold"] as const;
