@@ -16,6 +16,7 @@ import { installSecurityHeaders, redactUrl, setSecurityHeaders } from "./http/se
 import { Relay } from "./relay/relay.ts";
 import { archiveRoutes } from "./routes/archive.ts";
 import { clientRoutes } from "./routes/client.ts";
+import { documentRoutes } from "./routes/documents.ts";
 import { exportRoutes } from "./routes/export.ts";
 import { healthRoutes } from "./routes/health.ts";
 import { joinRoutes } from "./routes/join.ts";
@@ -162,6 +163,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
   await app.register(tableRoutes);
   await app.register(archiveRoutes);
   await app.register(exportRoutes);
+  await app.register(documentRoutes);
   await app.register(syncRoutes);
   await app.register(clientRoutes, {
     root: options.clientRoot === undefined ? DEFAULT_CLIENT_ROOT : options.clientRoot,

@@ -35,3 +35,20 @@ export function compactUpdates(updates: Iterable<Uint8Array>): Uint8Array {
     doc.destroy();
   }
 }
+
+/**
+ * Up to this many stored rows are merged with `Y.mergeUpdates`, without a Y.Doc; more are
+ * replayed (`compactUpdates`). Merging grows much faster than linearly with the number of
+ * updates: for a table's log of one-character edits, 500 rows took 5.6 ms merged and 2.4 ms
+ * replayed, 3,000 rows 200 ms against 10 ms. A live document's log grows all day (it is
+ * compacted on load and unload), and this runs on the relay's event loop.
+ */
+const MERGE_MAX_ROWS = 200;
+
+/** A document's stored rows as one update: the state a client with nothing needs. */
+export function stateAsOneUpdate(rows: readonly Uint8Array[]): Uint8Array {
+  const [only] = rows;
+  if (rows.length === 1 && only !== undefined) return only;
+  // No rows: Yjs' empty update (no structs, no deletions), which applies as a no-op.
+  return rows.length <= MERGE_MAX_ROWS ? Y.mergeUpdates([...rows]) : compactUpdates(rows);
+}
