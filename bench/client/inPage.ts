@@ -28,6 +28,9 @@ export interface InPageConfig {
 export interface LoadResult {
   /** The app's first elements in #root. */
   readonly appAt: number | null;
+  /** The documents request (`GET /api/workshops/:id/documents`, Resource Timing): sent, answered. */
+  readonly documentsSentAt: number | null;
+  readonly documentsInAt: number | null;
   /** The meta document's socket: created, open, first message. */
   readonly metaSocketCreatedAt: number | null;
   readonly metaSocketOpenAt: number | null;
@@ -166,8 +169,13 @@ const SOURCE = String.raw`function (config) {
     var tables = load.sockets.filter(function (s) { return s.table; });
     var metaSocket = load.sockets.filter(function (s) { return s.meta; })[0] || null;
     var latest = function (list) { return list.length === 0 ? null : Math.max.apply(null, list); };
+    var documents = performance.getEntriesByType("resource").filter(function (e) {
+      return /\/api\/workshops\/[A-Za-z0-9_-]+\/documents$/.test(e.name);
+    })[0] || null;
     load.result = {
       appAt: load.appAt,
+      documentsSentAt: documents === null ? null : documents.startTime,
+      documentsInAt: documents === null ? null : documents.responseEnd,
       metaSocketCreatedAt: metaSocket === null ? null : metaSocket.createdAt,
       metaSocketOpenAt: metaSocket === null ? null : metaSocket.openAt,
       metaDataAt: load.metaDataAt,

@@ -535,7 +535,8 @@ async function measureLoads(browser: Browser, samla: Samla, seeded: Seeded): Pro
 function logLoad(what: string, load: Load): void {
   const r = load.result;
   log(
-    `${what}: ${ms(r.allAt)} ms to ${r.notes} notes (app ${ms(r.appAt)}, meta ${ms(r.metaDataAt)}, ` +
+    `${what}: ${ms(r.allAt)} ms to ${r.notes} notes (documents ${ms(r.documentsSentAt)}–${ms(r.documentsInAt)}, ` +
+      `app ${ms(r.appAt)}, meta ${ms(r.metaDataAt)}, ` +
       `${r.tableSockets} table sockets created by ${ms(r.tableSocketsCreatedAt)}, open by ${ms(r.tableSocketsOpenAt)}, ` +
       `data by ${ms(r.lastTableDataAt)}; first note ${ms(r.firstAt)}; main thread ${ms(load.work.task)})`,
   );
@@ -744,6 +745,8 @@ function loadReport(cases: readonly LoadCase[], verdicts: Verdict[]): string {
     rows.push([measure, ...cases.map((c) => ms(median(c.loads.map((load) => f(load) ?? Number.NaN))))]);
   row("all notes in the DOM", (l) => l.result.allAt);
   row("  painted", (l) => l.result.paintedAt);
+  row("documents request sent (HTTP)", (l) => l.result.documentsSentAt);
+  row("documents response in", (l) => l.result.documentsInAt);
   row("app's first render", (l) => l.result.appAt);
   row("meta document's socket created", (l) => l.result.metaSocketCreatedAt);
   row("meta document's socket open", (l) => l.result.metaSocketOpenAt);

@@ -1,9 +1,9 @@
 import { useEffect, useState } from "react";
 import type { WorkshopInfo } from "../../../shared/api.ts";
 import type { WorkshopId } from "../../../shared/ids.ts";
-import { api } from "../api.ts";
 import { LanguageSwitch } from "../components/LanguageSwitch.tsx";
 import { SyncStatus } from "../components/SyncStatus.tsx";
+import { takeWorkshopInfo } from "../earlyRequests.ts";
 import { useT } from "../i18n/useT.ts";
 import { workshopPath } from "../routes.ts";
 import { forgetKey, takeKey } from "../session/keys.ts";
@@ -52,7 +52,8 @@ export function FacilitatorPage({ workshopId }: { workshopId: WorkshopId }) {
   useEffect(() => {
     if (key === null) return;
     let cancelled = false;
-    api<WorkshopInfo>("GET", `/api/workshops/${workshopId}`, { token: key }).then((result) => {
+    // Started on page load by earlyLoad.ts when the page was opened by its address.
+    takeWorkshopInfo(workshopId, key).then((result) => {
       if (cancelled) return;
       if (result.ok) {
         setInfo(result.body);

@@ -36,7 +36,8 @@ function ScreenGate({ workshopId, connection }: { workshopId: WorkshopId; connec
 
   if (gone) return <Notice message="screenGone" alert />;
   if (meta.status === "refused") return <Notice message="screenRefused" alert />;
-  if (!meta.serverSynced) return <Notice message="screenConnecting" />;
+  // The documents request's state is enough to show; the sockets bring what is newer.
+  if (!meta.serverSynced && !meta.snapshotLoaded) return <Notice message="screenConnecting" />;
   return <ScreenView connection={connection} />;
 }
 

@@ -11,13 +11,18 @@ const storageKey = (role: KeyRole, workshopId: string) => `samla.key.${role}.${w
  * is not shown on a projector or left in a screenshot.
  */
 export function takeKey(role: KeyRole, workshopId: WorkshopId): string | null {
-  const match = /(?:^#|&)key=([A-Za-z0-9_-]{20,})/.exec(location.hash);
-  if (match?.[1]) {
-    saveKey(role, workshopId, match[1]);
+  const key = keyInFragment(location.hash);
+  if (key !== null) {
+    saveKey(role, workshopId, key);
     history.replaceState(null, "", location.pathname + location.search);
-    return match[1];
+    return key;
   }
   return loadKey(role, workshopId);
+}
+
+/** The key a link carries in its fragment (`#key=…`), or null; reads only, changes nothing. */
+export function keyInFragment(hash: string): string | null {
+  return /(?:^#|&)key=([A-Za-z0-9_-]{20,})/.exec(hash)?.[1] ?? null;
 }
 
 export function saveKey(role: KeyRole, workshopId: WorkshopId, key: string): void {

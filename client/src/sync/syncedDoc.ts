@@ -28,6 +28,12 @@ export interface SyncState {
   readonly localLoaded: boolean;
   /** The first exchange with the server completed at least once. */
   readonly serverSynced: boolean;
+  /**
+   * The server's state from the documents request (`GET /api/workshops/:id/documents`) is in
+   * the document: it shows what the server held a moment ago, though the socket may not have
+   * synced yet (the status says "connecting" until it has).
+   */
+  readonly snapshotLoaded: boolean;
   readonly closeCode: number | null;
 }
 
@@ -47,7 +53,19 @@ export interface SyncedDocOptions {
    * Default true.
    */
   readonly crossTab?: boolean;
+  /**
+   * The server's state of the document, fetched over HTTP (see `applySnapshot`), to start from.
+   * Applied before anything listens to the document, so Yjs does not encode it again for
+   * update listeners that would all ignore it.
+   */
+  readonly snapshot?: Uint8Array;
 }
+
+/**
+ * The origin of a transaction that applies the server's state fetched over HTTP (`applySnapshot`).
+ * It is not a local edit: nothing to save, to confirm or to send back to the server.
+ */
+export const SNAPSHOT_ORIGIN = Symbol("samla:snapshot");
 
 const MESSAGE_SYNC = 0;
 const SYNC_STEP_2 = 1;
@@ -87,14 +105,20 @@ export class SyncedDoc {
   /** Gives back this document's turn to open a WebSocket, while it holds one. */
   private releaseHandshake: (() => void) | null = null;
 
-  constructor(private readonly options: SyncedDocOptions) {
+  /** Without `snapshot`: the state is in the document once applied, and need not be kept twice. */
+  private readonly options: Omit<SyncedDocOptions, "snapshot">;
+
+  constructor({ snapshot, ...options }: SyncedDocOptions) {
+    this.options = options;
     this.state = {
       status: "connecting",
       // A copy opened later holds nothing to read now.
       localLoaded: options.keepLocal !== true,
       serverSynced: false,
+      snapshotLoaded: false,
       closeCode: null,
     };
+    if (snapshot !== undefined) this.applySnapshot(snapshot);
     this.localLater = options.keepLocal === "later";
     if (options.keepLocal === true) {
       this.openLocal();
@@ -108,6 +132,7 @@ export class SyncedDoc {
       connect: false,
       disableBc: options.crossTab === false,
     });
+    this.keepSnapshotsToItself();
     this.connectWhenAllowed();
     this.watchStep2Replies();
     this.provider.on("status", ({ status }) => {
@@ -122,7 +147,7 @@ export class SyncedDoc {
     });
     this.provider.on("closed", ({ code }) => this.onFinalClose(code));
     this.doc.on("update", (_update: Uint8Array, origin: unknown) => {
-      if (origin === this.provider) return;
+      if (origin === this.provider || origin === SNAPSHOT_ORIGIN) return;
       if (this.local !== null && origin === this.local) {
         // A copy opened later held something the server may not have (another tab wrote it).
         if (this.options.keepLocal === "later") {
@@ -150,12 +175,46 @@ export class SyncedDoc {
     return this.provider.awareness;
   }
 
+  /** The document's name on the wire (`<workshopId>/meta`…). */
+  get name(): string {
+    return this.options.name;
+  }
+
   /** Opens the local copy of a document made with `keepLocal: "later"`; once only. */
   openLocalCopy(): void {
     if (!this.localLater || this.destroyed) return;
     this.localLater = false;
     // Its first write is the whole document, edits made meanwhile included.
     this.openLocal();
+  }
+
+  /**
+   * Applies the server's state of this document, fetched over HTTP, before or independently of
+   * the socket: the socket's sync step 1 then asks only for what is newer. Not a local edit (see
+   * `SNAPSHOT_ORIGIN`); a local copy stores it like any update. False if Yjs could not read it.
+   */
+  applySnapshot(update: Uint8Array): boolean {
+    if (this.destroyed) return false;
+    try {
+      Y.applyUpdate(this.doc, update, SNAPSHOT_ORIGIN);
+    } catch {
+      // The socket brings the document as before.
+      return false;
+    }
+    this.update({ snapshotLoaded: true });
+    return true;
+  }
+
+  /**
+   * y-websocket sends the server every update that is not its own. A snapshot came from the
+   * server: sending it back would have the relay read the whole document again for nothing.
+   */
+  private keepSnapshotsToItself(): void {
+    const send = this.provider._updateHandler;
+    this.doc.off("update", send);
+    this.doc.on("update", (update: Uint8Array, origin: unknown) => {
+      if (origin !== SNAPSHOT_ORIGIN) send(update, origin);
+    });
   }
 
   private openLocal(): void {
@@ -302,6 +361,7 @@ export class SyncedDoc {
       next.status === this.state.status &&
       next.localLoaded === this.state.localLoaded &&
       next.serverSynced === this.state.serverSynced &&
+      next.snapshotLoaded === this.state.snapshotLoaded &&
       next.closeCode === this.state.closeCode
     ) {
       return;

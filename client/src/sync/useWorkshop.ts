@@ -1,5 +1,6 @@
 import { useEffect, useState, useSyncExternalStore } from "react";
 import type { TableId, WorkshopId } from "../../../shared/ids.ts";
+import { takeDocuments } from "../earlyRequests.ts";
 import { syncServerUrl } from "./serverUrl.ts";
 import type { SyncedDoc } from "./syncedDoc.ts";
 import { WorkshopConnection } from "./workshopConnection.ts";
@@ -13,7 +14,14 @@ export function useWorkshopConnection(
   const [connection, setConnection] = useState<WorkshopConnection | null>(null);
   useEffect(() => {
     if (token === null) return;
-    const opened = new WorkshopConnection({ serverUrl: syncServerUrl(), workshopId, token, keepLocal });
+    const opened = new WorkshopConnection({
+      serverUrl: syncServerUrl(),
+      workshopId,
+      token,
+      keepLocal,
+      // Started on page load by earlyLoad.ts when the page was opened by its address.
+      documents: takeDocuments(workshopId, token),
+    });
     setConnection(opened);
     return () => {
       opened.destroy();

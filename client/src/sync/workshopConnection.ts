@@ -1,4 +1,5 @@
 import { docName, metaDoc, synthesisDoc, tableDoc } from "../../../shared/docNames.ts";
+import { decodeDocuments } from "../../../shared/documentsBody.ts";
 import type { TableId, WorkshopId } from "../../../shared/ids.ts";
 import { metaParts, readMeta } from "../../../shared/schema/meta.ts";
 import { batchChanges } from "./renderBatch.ts";
@@ -10,6 +11,11 @@ export interface WorkshopConnectionOptions {
   readonly token: string;
   /** Keep local copies (the facilitator's laptop); not for the projector. */
   readonly keepLocal: boolean;
+  /**
+   * The body of the documents request (`GET /api/workshops/:id/documents`, earlyRequests.ts), or
+   * null if it failed: every document's state at once, shown before the sockets have opened.
+   */
+  readonly documents?: Promise<Uint8Array | null>;
 }
 
 /** The longest the first tables' changes are batched, should some table never answer. */
@@ -21,10 +27,13 @@ const LOCAL_COPIES_DELAY_MS = 500;
  * Every document of a workshop, for the facilitator's console and the screen: the meta, the
  * synthesis and one per table, opening a table's document as soon as the meta lists it.
  *
- * Opening the view, the tables' documents arrive one after the other (the browser opens their
- * sockets one at a time): until each has arrived once, their changes reach React in batches
- * (renderBatch.ts), not one render and one frame per table. Tables this device has no local copy
- * of get one only then, so the first visit does not create 40 IndexedDB databases meanwhile.
+ * Opening the view, every document's state comes in one HTTP response (`documents`), applied
+ * before or beside the sockets, which the browser opens one at a time (≈ 14 ms each); the sockets
+ * then fetch only what is newer and carry the live changes. Until the response is applied, or if
+ * it failed until each table has arrived over its socket once, the tables' changes reach React in
+ * batches (renderBatch.ts), not one render and one frame per table. Tables filled from the
+ * response, and tables this device has no local copy of, open their copies only then, so a first
+ * visit does not create 40 IndexedDB databases meanwhile.
  */
 export class WorkshopConnection {
   readonly meta: SyncedDoc;
@@ -38,13 +47,20 @@ export class WorkshopConnection {
   private endOpening: (() => void) | null = null;
   private openingTimer: ReturnType<typeof setTimeout> | null = null;
   private readonly openingWatches: (() => void)[] = [];
+  /** The documents response's states by name, while it is being applied (tables are made then). */
+  private snapshot: ReadonlyMap<string, Uint8Array> | null = null;
 
-  constructor(private readonly options: WorkshopConnectionOptions) {
+  /** Without `documents`: the response is applied once and need not be kept. */
+  private readonly options: Omit<WorkshopConnectionOptions, "documents">;
+
+  constructor({ documents, ...options }: WorkshopConnectionOptions) {
+    this.options = options;
     if (options.keepLocal) this.findLocalCopies();
     this.meta = this.open(docName(metaDoc(options.workshopId)), true);
     this.synthesis = this.open(docName(synthesisDoc(options.workshopId)), true);
     metaParts(this.meta.doc).tables.observeDeep(this.followTables);
     this.followTables();
+    documents?.then((body) => this.applySnapshot(body));
   }
 
   /** Table documents by id, in the meta's order; a new Map whenever a table is added. */
@@ -69,11 +85,18 @@ export class WorkshopConnection {
     this.synthesis.destroy();
   }
 
-  /** `local`: open its local copy now; otherwise only if the device already has one. */
+  /**
+   * `local`: open its local copy now; otherwise only if the device already has one and the
+   * snapshot did not fill the document (then with the others once the tables have arrived).
+   */
   private open(name: string, local: boolean): SyncedDoc {
     const { serverUrl, token, keepLocal } = this.options;
     const known = this.localCopies;
-    const deferLocal = keepLocal && !local && known !== null && !known.has(localCopyName(name));
+    const state = this.snapshot?.get(name);
+    // A table filled from the snapshot has nothing to wait for in its local copy either (the
+    // snapshot comes before `indexedDB.databases()` has answered, so `known` is still null).
+    const deferLocal =
+      keepLocal && !local && (state !== undefined || (known !== null && !known.has(localCopyName(name))));
     const doc = new SyncedDoc({
       serverUrl,
       name,
@@ -82,10 +105,41 @@ export class WorkshopConnection {
       // The server relays every change; another tab of this browser showing the same documents
       // (the screen beside the console) would otherwise exchange every document with it as well.
       crossTab: false,
+      // A table the snapshot's meta lists is made while the snapshot is applied: filled at once,
+      // before its socket opens, so that socket's sync step 1 asks only for what is newer.
+      ...(state === undefined ? {} : { snapshot: state }),
     });
     // The console and the screen are not devices at a table: they publish no presence.
     doc.awareness.setLocalState(null);
     return doc;
+  }
+
+  /**
+   * Applies the documents response: the meta first, whose table list makes the table documents
+   * (`followTables`, filled from the same response as they are made), then the synthesis and any
+   * table made before (its socket came first). All in one task, and the opening batch ends with
+   * it: every table reaches React in one render. Without a response, the sockets do it all.
+   */
+  private applySnapshot(body: Uint8Array | null): void {
+    if (this.destroyed || body === null) return;
+    let states: Map<string, Uint8Array>;
+    try {
+      states = new Map(decodeDocuments(body).map(({ name, update }) => [name, update]));
+    } catch {
+      return;
+    }
+    this.snapshot = states;
+    try {
+      for (const synced of [this.meta, this.synthesis, ...this.tableDocs.values()]) {
+        if (synced.getSnapshot().snapshotLoaded) continue;
+        const state = states.get(synced.name);
+        if (state !== undefined) synced.applySnapshot(state);
+      }
+    } finally {
+      // Tables listed later open over their sockets alone, as before.
+      this.snapshot = null;
+    }
+    this.finishOpening();
   }
 
   /** Which documents this device has local copies of, before the meta lists the tables. */
