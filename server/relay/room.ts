@@ -4,6 +4,7 @@ import type { DocRef } from "../../shared/docNames.ts";
 import type { Connection } from "./connection.ts";
 import { Presence } from "./presence.ts";
 import { type ClientMessage, encodeUpdate } from "./protocol.ts";
+import { type Batch, needsDoc, newBatch, type QueueEntry } from "./queue.ts";
 import { isEmptyStateVector, RoomDoc } from "./roomDoc.ts";
 import { observe, type RelayStats } from "./stats.ts";
 
@@ -20,37 +21,6 @@ export interface RoomOptions {
   /** Called when a connection is closed for an update that would have passed `maxDocBytes`. */
   readonly onFull: (conn: Connection, updateBytes: number) => void;
 }
-
-type Change = Extract<QueueEntry, { kind: "change" }>;
-
-/** What applying one batch collected, for storing, relaying and answering it. */
-interface Batch {
-  /** Sync step 1 requests, answered once the batch is stored. */
-  readonly replies: { readonly conn: Connection; readonly stateVector: Uint8Array }[];
-  readonly changes: Change[];
-  readonly failed: Map<Change, unknown>;
-  /** Connections whose updates were applied, and how many updates. */
-  readonly writers: Set<Connection>;
-  updates: number;
-  /** When each applied update reached this room (`performance.now()`), for `stats.relayDelays`. */
-  readonly arrivals: number[];
-  /** Bytes of the updates applied so far, as received (for the size cap). */
-  bytes: number;
-}
-
-type QueueEntry =
-  | {
-      readonly kind: "message";
-      readonly conn: Connection;
-      readonly message: ClientMessage;
-      readonly receivedAt: number;
-    }
-  | {
-      readonly kind: "change";
-      readonly edit: (doc: Y.Doc) => void;
-      readonly resolve: () => void;
-      readonly reject: (error: unknown) => void;
-    };
 
 /**
  * One loaded document and the connections on it.
@@ -382,23 +352,3 @@ const REFUSES_LATER_MESSAGES: ReadonlySet<CloseCode | null> = new Set<CloseCode 
   CloseCode.PolicyViolation,
   CloseCode.DocumentFull,
 ]);
-
-function newBatch(): Batch {
-  return {
-    replies: [],
-    changes: [],
-    failed: new Map(),
-    writers: new Set(),
-    updates: 0,
-    arrivals: [],
-    bytes: 0,
-  };
-}
-
-/** Whether a queued entry reads or changes the document (everything but presence). */
-function needsDoc(entry: QueueEntry): boolean {
-  return (
-    entry.kind === "change" ||
-    (entry.message.type !== "awareness" && entry.message.type !== "query-awareness")
-  );
-}
