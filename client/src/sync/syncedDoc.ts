@@ -61,12 +61,6 @@ export interface SyncedDocOptions {
   readonly snapshot?: Uint8Array;
 }
 
-/**
- * The origin of a transaction that applies the server's state fetched over HTTP (`applySnapshot`).
- * It is not a local edit: nothing to save, to confirm or to send back to the server.
- */
-export const SNAPSHOT_ORIGIN = Symbol("samla:snapshot");
-
 const MESSAGE_SYNC = 0;
 const SYNC_STEP_2 = 1;
 /** Quiet time after typing before asking the server to confirm, so a burst needs one round trip. */
@@ -118,7 +112,8 @@ export class SyncedDoc {
       snapshotLoaded: false,
       closeCode: null,
     };
-    if (snapshot !== undefined) this.applySnapshot(snapshot);
+    // Before the provider exists, so no listener sees it: nothing to send, save or confirm.
+    if (snapshot !== undefined) this.fill(snapshot, null);
     this.localLater = options.keepLocal === "later";
     if (options.keepLocal === true) {
       this.openLocal();
@@ -132,7 +127,6 @@ export class SyncedDoc {
       connect: false,
       disableBc: options.crossTab === false,
     });
-    this.keepSnapshotsToItself();
     this.connectWhenAllowed();
     this.watchStep2Replies();
     this.provider.on("status", ({ status }) => {
@@ -147,7 +141,7 @@ export class SyncedDoc {
     });
     this.provider.on("closed", ({ code }) => this.onFinalClose(code));
     this.doc.on("update", (_update: Uint8Array, origin: unknown) => {
-      if (origin === this.provider || origin === SNAPSHOT_ORIGIN) return;
+      if (origin === this.provider) return;
       if (this.local !== null && origin === this.local) {
         // A copy opened later held something the server may not have (another tab wrote it).
         if (this.options.keepLocal === "later") {
@@ -190,31 +184,25 @@ export class SyncedDoc {
 
   /**
    * Applies the server's state of this document, fetched over HTTP, before or independently of
-   * the socket: the socket's sync step 1 then asks only for what is newer. Not a local edit (see
-   * `SNAPSHOT_ORIGIN`); a local copy stores it like any update. False if Yjs could not read it.
+   * the socket: the socket's sync step 1 then asks only for what is newer. It comes from the
+   * server as the provider's own updates do, so it carries the provider as its origin: not a
+   * local edit to confirm, and not sent back (y-websocket sends only updates of other origins).
+   * A local copy stores it like any update. False if Yjs could not read it.
    */
   applySnapshot(update: Uint8Array): boolean {
+    return this.fill(update, this.provider);
+  }
+
+  private fill(update: Uint8Array, origin: unknown): boolean {
     if (this.destroyed) return false;
     try {
-      Y.applyUpdate(this.doc, update, SNAPSHOT_ORIGIN);
+      Y.applyUpdate(this.doc, update, origin);
     } catch {
       // The socket brings the document as before.
       return false;
     }
     this.update({ snapshotLoaded: true });
     return true;
-  }
-
-  /**
-   * y-websocket sends the server every update that is not its own. A snapshot came from the
-   * server: sending it back would have the relay read the whole document again for nothing.
-   */
-  private keepSnapshotsToItself(): void {
-    const send = this.provider._updateHandler;
-    this.doc.off("update", send);
-    this.doc.on("update", (update: Uint8Array, origin: unknown) => {
-      if (origin !== SNAPSHOT_ORIGIN) send(update, origin);
-    });
   }
 
   private openLocal(): void {
