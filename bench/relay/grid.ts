@@ -1,6 +1,6 @@
 import type { Bench } from "./bench.ts";
 import { BenchClient, closeAll, connectAll, DocLoad, type Presence, type Typist } from "./load.ts";
-import { type PhaseResult, runPhase, sleep } from "./phase.ts";
+import { mergeResults, type PhasePlan, type PhaseResult, runPhase, sleep } from "./phase.ts";
 import { mixSeed } from "./prng.ts";
 import { MB, num, type Row, ratioRow, summarize, type Table } from "./report.ts";
 import { Script } from "./script.ts";
@@ -197,47 +197,93 @@ function cpuPerDelivery(result: PhaseResult): number {
   return (result.serverCpuTotal * 1e6) / (result.delivered + result.presenceDelivered);
 }
 
-/** Grid at the normal rate, and presence on top of it: one session per server. */
+/** Windows per server in an interleaved phase (each a share of the phase's duration). */
+export function interleavedRounds(bench: Bench): number {
+  return bench.settings.quick ? 2 : 4;
+}
+
+interface Session {
+  readonly server: ServerProcess;
+  readonly grid: Grid;
+}
+
+/**
+ * One phase on both servers, in alternating windows (Samla, reference, reference, Samla, ...) with
+ * the same keystrokes per round: this machine's CPU time per unit of work drifts by more than the
+ * budgets' margins over minutes, and windows taken in turns see the same drift.
+ */
+async function interleaved(
+  bench: Bench,
+  sessions: readonly Session[],
+  phase: number,
+  plan: (grid: Grid) => Omit<PhasePlan, "durationMs" | "seed">,
+): Promise<Map<ServerKind, PhaseResult>> {
+  const rounds = interleavedRounds(bench);
+  const windowMs = seconds(bench, 20, 3) / rounds;
+  const parts = new Map<ServerKind, PhaseResult[]>();
+  for (let round = 0; round < rounds; round++) {
+    const order = round % 2 === 0 ? sessions : [...sessions].reverse();
+    for (const { server, grid } of order) {
+      const result = await runPhase(server, bench.settings.pinning, {
+        ...plan(grid),
+        durationMs: windowMs,
+        seed: mixSeed(bench.settings.seed, phase, round),
+      });
+      parts.set(server.kind, [...(parts.get(server.kind) ?? []), result]);
+    }
+  }
+  const merged = new Map<ServerKind, PhaseResult>();
+  for (const [kind, results] of parts) merged.set(kind, mergeResults(results));
+  return merged;
+}
+
+/** Runs `body` with a fresh process of every server at once. */
+async function withServers(
+  bench: Bench,
+  kinds: readonly ServerKind[],
+  body: (servers: ServerProcess[]) => Promise<void>,
+  started: ServerProcess[] = [],
+): Promise<void> {
+  const [kind, ...rest] = kinds;
+  if (kind === undefined) return body(started);
+  await bench.withServer(kind, (server) => withServers(bench, rest, body, [...started, server]));
+}
+
+/** Grid at the normal rate, and presence on top of it: both servers up, their windows interleaved. */
 export async function runGrid(bench: Bench, which: { grid: boolean; presence: boolean }): Promise<void> {
   const scripts = gridScripts(gridTables(bench), bench.settings.seed);
-  const normal = new Map<ServerKind, PhaseResult>();
-  const presence = new Map<ServerKind, PhaseResult>();
-  const duration = seconds(bench, 20, 3);
-  for (const kind of SERVERS) {
-    await bench.withServer(kind, async (server) => {
+  let normal = new Map<ServerKind, PhaseResult>();
+  let presence = new Map<ServerKind, PhaseResult>();
+  await withServers(bench, SERVERS, async (servers) => {
+    const sessions: Session[] = [];
+    for (const server of servers) {
       const grid = await openGrid(bench, server, scripts);
       await warmUp(bench, server, grid);
-      if (which.grid) {
-        bench.log(`${SERVER_LABEL[kind]}: grid at ${NORMAL_RATE} keystrokes/s per client`);
-        normal.set(
-          kind,
-          await runPhase(server, bench.settings.pinning, {
-            typists: grid.typists,
-            rate: NORMAL_RATE,
-            durationMs: duration,
-            drainTimeoutMs: 30_000,
-            seed: mixSeed(bench.settings.seed, PHASE.normal),
-          }),
-        );
-      }
-      if (which.presence) {
-        bench.log(`${SERVER_LABEL[kind]}: grid with presence at 1 Hz`);
-        presence.set(
-          kind,
-          await runPhase(server, bench.settings.pinning, {
-            typists: grid.typists,
-            rate: NORMAL_RATE,
-            durationMs: duration,
-            presences: grid.presences,
-            drainTimeoutMs: 30_000,
-            seed: mixSeed(bench.settings.seed, PHASE.presence),
-          }),
-        );
-      }
+      sessions.push({ server, grid });
+    }
+    const rounds = interleavedRounds(bench);
+    if (which.grid) {
+      bench.log(`grid at ${NORMAL_RATE} keystrokes/s per client, ${rounds} windows per server in turns`);
+      normal = await interleaved(bench, sessions, PHASE.normal, (grid) => ({
+        typists: grid.typists,
+        rate: NORMAL_RATE,
+        drainTimeoutMs: 30_000,
+      }));
+    }
+    if (which.presence) {
+      bench.log(`grid with presence at 1 Hz, ${rounds} windows per server in turns`);
+      presence = await interleaved(bench, sessions, PHASE.presence, (grid) => ({
+        typists: grid.typists,
+        rate: NORMAL_RATE,
+        presences: grid.presences,
+        drainTimeoutMs: 30_000,
+      }));
+    }
+    for (const { server, grid } of sessions) {
       await closeAll(grid.clients);
-      bench.converged(`${SERVER_LABEL[kind]} grid`, grid.loads);
-    });
-  }
+      bench.converged(`${SERVER_LABEL[server.kind]} grid`, grid.loads);
+    }
+  });
   const tables = gridTables(bench);
   const clients = tables * PER_TABLE;
   if (which.grid) {

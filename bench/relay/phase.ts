@@ -245,3 +245,65 @@ export async function awaitQuiet(server: ServerProcess, pinning: Pinning): Promi
   }
   quietPolicy.waitedMs += performance.now() - start;
 }
+
+/**
+ * One result from several windows of the same server (the interleaved rounds of a phase): counts,
+ * CPU and time add up, latencies are pooled, memory is the last window's (peak: the highest), and
+ * the machine's other load is averaged over the windows' time.
+ */
+export function mergeResults(parts: readonly PhaseResult[]): PhaseResult {
+  const [first, ...rest] = parts;
+  if (first === undefined) throw new Error("no windows to merge");
+  if (rest.length === 0) return first;
+  const sum = (pick: (result: PhaseResult) => number) => parts.reduce((total, r) => total + pick(r), 0);
+  const pooled = (pick: (result: PhaseResult) => Float64Array) => {
+    const out = new Float64Array(sum((r) => pick(r).length));
+    let at = 0;
+    for (const r of parts) {
+      out.set(pick(r), at);
+      at += pick(r).length;
+    }
+    return out;
+  };
+  const windowMs = sum((r) => r.windowMs);
+  const last = parts[parts.length - 1] ?? first;
+  return {
+    windowMs,
+    sent: sum((r) => r.sent),
+    expected: sum((r) => r.expected),
+    delivered: sum((r) => r.delivered),
+    deliveredInWindow: sum((r) => r.deliveredInWindow),
+    latencies: pooled((r) => r.latencies),
+    presenceSent: sum((r) => r.presenceSent),
+    presenceExpected: sum((r) => r.presenceExpected),
+    presenceDelivered: sum((r) => r.presenceDelivered),
+    presenceDeliveredInWindow: sum((r) => r.presenceDeliveredInWindow),
+    presenceLatencies: pooled((r) => r.presenceLatencies),
+    serverCpuWindow: sum((r) => r.serverCpuWindow),
+    serverCpuTotal: sum((r) => r.serverCpuTotal),
+    generatorCpu: sum((r) => r.generatorCpu),
+    drainMs: sum((r) => r.drainMs),
+    rss: last.rss,
+    peakRss: Math.max(...parts.map((r) => r.peakRss)),
+    unexpectedCloses: sum((r) => r.unexpectedCloses),
+    othersOnServerCore: sum((r) => r.othersOnServerCore * r.windowMs) / windowMs,
+    othersOnGeneratorCore: sum((r) => r.othersOnGeneratorCore * r.windowMs) / windowMs,
+    relayDelay: mergeDelays(parts.map((r) => r.relayDelay)),
+  };
+}
+
+function mergeDelays(parts: readonly (DelayHistogram | null)[]): DelayHistogram | null {
+  let merged: DelayHistogram | null = null;
+  for (const part of parts) {
+    if (part === null) return null;
+    merged =
+      merged === null
+        ? part
+        : {
+            bounds: part.bounds,
+            cumulative: part.cumulative.map((value, index) => value + (merged?.cumulative[index] ?? 0)),
+            count: part.count + merged.count,
+          };
+  }
+  return merged;
+}
