@@ -38,26 +38,37 @@ export interface JoinCodeRow {
 
 export function prepareStatements(db: Database.Database) {
   return {
-    insertLog: db.prepare<[string, string, Uint8Array]>(
-      "INSERT INTO doc_log (doc, workshop_id, data) VALUES (?, ?, ?)",
+    // A document's next seq: past its last row and past what its snapshot covers (compaction may
+    // have deleted every row), read inside the writing transaction, so two processes writing the
+    // same file (the server and `npm run demo`) cannot take the same one.
+    insertLog: db.prepare<[{ workshopId: string; doc: string; data: Uint8Array }]>(
+      `INSERT INTO doc_log (workshop_id, doc, seq, data) VALUES (@workshopId, @doc, max(
+         coalesce((SELECT max(seq) FROM doc_log WHERE workshop_id = @workshopId AND doc = @doc), 0),
+         coalesce((SELECT through_seq FROM doc_snapshot WHERE doc = @doc), 0)) + 1, @data)`,
     ),
     selectSnapshot: db.prepare<[string], SnapshotRow>(
       "SELECT data, through_seq FROM doc_snapshot WHERE doc = ?",
     ),
-    selectLogAfter: db.prepare<[string, number], LogRow>(
-      "SELECT seq, data FROM doc_log WHERE doc = ? AND seq > ? ORDER BY seq",
+    selectLogAfter: db.prepare<[string, string, number], LogRow>(
+      "SELECT seq, data FROM doc_log WHERE workshop_id = ? AND doc = ? AND seq > ? ORDER BY seq",
     ),
     lastLogSeqAfter: db
-      .prepare<[string, number], number | null>("SELECT max(seq) FROM doc_log WHERE doc = ? AND seq > ?")
+      .prepare<[string, string, number], number | null>(
+        "SELECT max(seq) FROM doc_log WHERE workshop_id = ? AND doc = ? AND seq > ?",
+      )
       .pluck(),
     countLogAfter: db
-      .prepare<[string, number], number>("SELECT count(*) FROM doc_log WHERE doc = ? AND seq > ?")
+      .prepare<[string, string, number], number>(
+        "SELECT count(*) FROM doc_log WHERE workshop_id = ? AND doc = ? AND seq > ?",
+      )
       .pluck(),
     upsertSnapshot: db.prepare<[string, string, Uint8Array, number]>(
       `INSERT INTO doc_snapshot (doc, workshop_id, data, through_seq) VALUES (?, ?, ?, ?)
        ON CONFLICT (doc) DO UPDATE SET data = excluded.data, through_seq = excluded.through_seq`,
     ),
-    deleteLogThrough: db.prepare<[string, number]>("DELETE FROM doc_log WHERE doc = ? AND seq <= ?"),
+    deleteLogThrough: db.prepare<[string, string, number]>(
+      "DELETE FROM doc_log WHERE workshop_id = ? AND doc = ? AND seq <= ?",
+    ),
 
     insertWorkshop: db.prepare<[string, number, number]>(
       "INSERT INTO workshops (id, created_at, last_activity_at) VALUES (?, ?, ?)",
@@ -120,12 +131,12 @@ export type Transactions = ReturnType<typeof prepareTransactions>;
 export function prepareTransactions(db: Database.Database, s: Statements) {
   function readDoc(name: string): { snapshot: SnapshotRow | undefined; log: LogRow[] } {
     const snapshot = s.selectSnapshot.get(name);
-    const log = s.selectLogAfter.all(name, snapshot?.through_seq ?? 0);
+    const log = s.selectLogAfter.all(workshopOfDoc(name), name, snapshot?.through_seq ?? 0);
     return { snapshot, log };
   }
 
   const append = db.transaction((name: string, workshopId: string, updates: readonly Uint8Array[]) => {
-    for (const update of updates) s.insertLog.run(name, workshopId, update);
+    for (const data of updates) s.insertLog.run({ workshopId, doc: name, data });
   });
 
   return {
@@ -138,7 +149,7 @@ export function prepareTransactions(db: Database.Database, s: Statements) {
 
     logLength: db.transaction((name: string): number => {
       const snapshot = s.selectSnapshot.get(name);
-      return s.countLogAfter.get(name, snapshot?.through_seq ?? 0) ?? 0;
+      return s.countLogAfter.get(workshopOfDoc(name), name, snapshot?.through_seq ?? 0) ?? 0;
     }),
 
     append,
@@ -146,7 +157,9 @@ export function prepareTransactions(db: Database.Database, s: Statements) {
     /** Several documents' appends in one commit, all or nothing: the usual case, no savepoints. */
     appendAll: db.transaction((requests: readonly AppendRequest[]) => {
       for (const request of requests) {
-        for (const update of request.updates) s.insertLog.run(request.name, request.workshopId, update);
+        for (const data of request.updates) {
+          s.insertLog.run({ workshopId: request.workshopId, doc: request.name, data });
+        }
       }
     }),
 
@@ -168,10 +181,10 @@ export function prepareTransactions(db: Database.Database, s: Statements) {
     compact: db.transaction((name: string, workshopId: string, state: Uint8Array | null) => {
       if (state !== null) {
         const snapshot = s.selectSnapshot.get(name);
-        const throughSeq = s.lastLogSeqAfter.get(name, snapshot?.through_seq ?? 0);
+        const throughSeq = s.lastLogSeqAfter.get(workshopId, name, snapshot?.through_seq ?? 0);
         if (throughSeq === null || throughSeq === undefined) return;
         s.upsertSnapshot.run(name, workshopId, state, throughSeq);
-        s.deleteLogThrough.run(name, throughSeq);
+        s.deleteLogThrough.run(workshopId, name, throughSeq);
         return;
       }
       const { snapshot, log } = readDoc(name);
@@ -183,7 +196,7 @@ export function prepareTransactions(db: Database.Database, s: Statements) {
       const throughSeq = last.seq;
       s.upsertSnapshot.run(name, workshopId, compactUpdates(updates), throughSeq);
       // Bounded by what was read: a row appended later (seq > throughSeq) is never deleted.
-      s.deleteLogThrough.run(name, throughSeq);
+      s.deleteLogThrough.run(workshopId, name, throughSeq);
     }),
 
     createWorkshop: db.transaction((w: NewWorkshop) => {
@@ -213,7 +226,7 @@ export function prepareTransactions(db: Database.Database, s: Statements) {
         if (workshopOfDoc(doc.name) !== w.id) {
           throw new Error(`document ${doc.name} does not belong to workshop ${w.id}`);
         }
-        s.insertLog.run(doc.name, w.id, doc.update);
+        s.insertLog.run({ workshopId: w.id, doc: doc.name, data: doc.update });
       }
     }),
 

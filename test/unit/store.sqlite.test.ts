@@ -6,6 +6,7 @@ import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { hasPendingUpdates, replayUpdates } from "../../server/store/replay.ts";
 import { openSqliteStore, type SqliteStore } from "../../server/store/sqlite.ts";
+import { migrate, SCHEMA_VERSION } from "../../server/store/sqliteSchema.ts";
 import { type NewWorkshop, StoreConflictError, type TokenRecord } from "../../server/store/store.ts";
 import { asId, type TableId, type WorkshopId } from "../../shared/ids.ts";
 import { eventually } from "../helpers/eventually.ts";
@@ -594,6 +595,51 @@ describe("SqliteStore lifecycle", () => {
       () => store.ping(),
     ];
     for (const call of calls) await expect(call()).rejects.toThrow(/is closed/);
+  });
+
+  it("upgrades a version 1 log (one rowid sequence for all documents) without losing or reordering a row", async () => {
+    await store.close();
+    const file = path.join(dir, "v1", "samla.db");
+    fs.mkdirSync(path.dirname(file));
+    const raw = new Database(file);
+    raw.pragma("journal_mode = WAL");
+    migrate(raw, 1);
+    raw.prepare("INSERT INTO workshops (id, created_at, last_activity_at) VALUES ('w1', 1, 1)").run();
+    const { doc, updates } = recordingDoc();
+    for (let i = 0; i < 6; i++) addNote(doc, `n${i}`, `anteckning ${i}`);
+    const insert = raw.prepare("INSERT INTO doc_log (doc, workshop_id, data) VALUES (?, 'w1', ?)");
+    // Two documents interleaved, so each one's seqs have gaps, as version 1 wrote them.
+    updates.forEach((update, i) => {
+      insert.run("w1/synthesis", update);
+      insert.run("w1/meta", bytes(`meta ${i}`));
+    });
+    // A snapshot of the first two updates, whose rows a compaction deleted.
+    const [first, second, ...rest] = updates;
+    if (first === undefined || second === undefined) throw new Error("no updates");
+    raw
+      .prepare(
+        "INSERT INTO doc_snapshot (doc, workshop_id, data, through_seq) VALUES ('w1/synthesis', 'w1', ?, 3)",
+      )
+      .run(Y.mergeUpdates([first, second]));
+    raw.prepare("DELETE FROM doc_log WHERE doc = 'w1/synthesis' AND seq <= 3").run();
+    // Compaction had also deleted the newest rows of the meta: the next seq must pass them.
+    raw.prepare("DELETE FROM doc_log WHERE doc = 'w1/meta' AND seq >= 10").run();
+    raw.close();
+
+    store = openSqliteStore({ file });
+    expect(await store.loadDoc("w1/synthesis")).toEqual([Y.mergeUpdates([first, second]), ...rest]);
+    expect(await store.loadDoc("w1/meta")).toEqual([0, 1, 2, 3].map((i) => bytes(`meta ${i}`)));
+    await store.appendUpdates("w1/meta", [bytes("meta after")]);
+    await store.appendUpdates("w1/synthesis", [bytes("synthesis after")]);
+    expect((await store.loadDoc("w1/meta")).at(-1)).toEqual(bytes("meta after"));
+    expect((await store.loadDoc("w1/synthesis")).at(-1)).toEqual(bytes("synthesis after"));
+    await store.close();
+    const check = new Database(file);
+    expect(check.pragma("user_version", { simple: true })).toBe(SCHEMA_VERSION);
+    const seqs = check.prepare("SELECT seq FROM doc_log WHERE doc = 'w1/meta' ORDER BY seq").pluck().all();
+    expect(seqs).toEqual([2, 4, 6, 8, 9]);
+    check.close();
+    store = openSqliteStore({ file });
   });
 
   it("refuses a database from a newer schema version", async () => {
