@@ -31,8 +31,13 @@ export type SqliteStoreOptions = ({ readonly dataDir: string } | { readonly file
 
 export const SQLITE_FILE_NAME = "samla.db";
 const BUSY_TIMEOUT_MS = 5000;
-/** How often the checkpoint worker looks for new commits (those in between share one checkpoint). */
-const CHECKPOINT_DELAY_MS = 250;
+/**
+ * How often the checkpoint worker looks for new commits (those in between share one checkpoint).
+ * A checkpoint copies each page changed since the last one once, however often it changed, and
+ * fsyncs: at a workshop's pace (800 keystrokes/s) one a second cost the worker a third of what four
+ * did. It also bounds what a power loss can take (synchronous = NORMAL syncs at checkpoints).
+ */
+const CHECKPOINT_DELAY_MS = 1000;
 /**
  * WAL pages after which a commit on the main connection checkpoints by itself: only a backstop
  * for when the worker's passive checkpoints cannot catch up (SQLite's default is 1,000).
