@@ -138,9 +138,21 @@ describe.skipIf(!browserAvailable)("table board in Chromium", () => {
     const table = workshop.tables[0]!;
     const a = await openTablet(browser, server, { offlineCapable: true });
     const b = await openTablet(browser, server);
+    // When the app registers its service worker: only once the page has loaded (its install
+    // fetches the app again, which would compete with a first paint).
+    await a.context.addInitScript(() => {
+      const register = ServiceWorkerContainer.prototype.register;
+      ServiceWorkerContainer.prototype.register = function (this: ServiceWorkerContainer, ...args) {
+        (window as unknown as { registeredWhen?: string }).registeredWhen = document.readyState;
+        return register.apply(this, args);
+      };
+    });
     await joinByLink(a.page, server, table.joinCode);
     await joinByLink(b.page, server, table.joinCode);
     await expectStatus(a.page, "syncSaved");
+    expect(
+      await a.page.evaluate(() => (window as unknown as { registeredWhen?: string }).registeredWhen),
+    ).toBe("complete");
 
     await a.context.setOffline(true);
     await expectStatus(a.page, "syncOffline");

@@ -6,16 +6,19 @@
 import type { Browser } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { format } from "../../client/src/i18n/strings.ts";
+import { format, STRINGS } from "../../client/src/i18n/strings.ts";
 import type { TablesResponse } from "../../shared/api.ts";
-import { docName, synthesisDoc } from "../../shared/docNames.ts";
+import { docName, synthesisDoc, tableDoc } from "../../shared/docNames.ts";
+import { readMeta } from "../../shared/schema/meta.ts";
 import { addInsight, allThemes } from "../../shared/schema/synthesis.ts";
+import { createNote } from "../../shared/schema/table.ts";
 import { connectClient } from "../helpers/client.ts";
 import {
   addNote,
   boardSetup,
   browserAvailable,
   expectAccessible,
+  facilitatorMeta,
   joinByLink,
   launchBrowser,
   openTablet,
@@ -86,6 +89,11 @@ describe.skipIf(!browserAvailable)("facilitator console in Chromium", () => {
     await facilitator.page.keyboard.press("Space");
     await tabTo(facilitator.page, format(sv.selectNote, { text: second }));
     await facilitator.page.keyboard.press("Space");
+    // Each note's selection is a checkbox to assistive technology, and says it is checked.
+    for (const text of [first, second]) {
+      const box = synthesis.getByRole("checkbox", { name: format(sv.selectNote, { text }), exact: true });
+      expect(await box.isChecked(), `"${text}" is checked`).toBe(true);
+    }
     await tabTo(facilitator.page, sv.newThemeFromSelected);
     await facilitator.page.keyboard.press("Enter");
     await tabTo(facilitator.page, sv.themeTitleLabel);
@@ -104,6 +112,37 @@ describe.skipIf(!browserAvailable)("facilitator console in Chromium", () => {
     const tablesInTheme = new Set(theme!.notes.map((ref) => ref.split("/")[0]));
     expect(tablesInTheme).toEqual(new Set([table1!.id, table2!.id]));
     await expectAccessible(facilitator.page, "console with notes and a theme");
+  });
+
+  it("marks a note's language only where the interface speaks another", async () => {
+    const { server, workshop } = await boardSetup();
+    const { token } = await server.join(workshop.tables[0]!.joinCode);
+    const table = connectClient(
+      server,
+      docName(tableDoc(workshop.workshopId, workshop.tables[0]!.id)),
+      token,
+    );
+    await table.synced();
+    const meta = await facilitatorMeta(server, workshop);
+    const round = readMeta(meta.doc).rounds[0]!;
+    const text = "Samverkan börjar i det lilla";
+    createNote(table.doc, { roundId: round.id, promptId: round.prompts[0]!.id, text, createdAt: Date.now() });
+
+    const facilitator = await openTablet(browser, server, { viewport: CONSOLE_VIEWPORT });
+    const page = facilitator.page;
+    await page.goto(workshop.facilitatorUrl.replace("http://samla.test", server.url));
+    const note = page.locator(".synth-note__text").filter({ hasText: text });
+    await note.waitFor();
+    // The language a screen reader reads the note in: its own `lang`, else the nearest one above.
+    const noteLanguage = () => note.evaluate((element) => element.closest("[lang]")?.getAttribute("lang"));
+    const ownLanguage = () => note.evaluate((element) => element.getAttribute("lang"));
+    expect(await noteLanguage()).toBe("sv");
+    expect(await ownLanguage(), "the page already says Swedish").toBeNull();
+
+    await page.getByRole("combobox", { name: sv.languageLabel }).selectOption("en");
+    await page.getByRole("checkbox", { name: format(STRINGS.en.selectNote, { text }) }).waitFor();
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe("en");
+    expect(await noteLanguage(), "the note is still Swedish in an English interface").toBe("sv");
   });
 
   it("closes writing, starts the timer and hides a note from the console; the tablets follow", async () => {

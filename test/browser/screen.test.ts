@@ -105,6 +105,17 @@ function item(page: Page, text: string) {
   return page.getByRole("listitem").filter({ hasText: text }).last();
 }
 
+/** A note card's own `lang`, and the language it is read in (its own, else the nearest above). */
+function noteLanguage(page: Page, text: string): Promise<{ own: string | null; read: string | null }> {
+  return page
+    .locator(".screen-note")
+    .filter({ hasText: text })
+    .evaluate((element) => ({
+      own: element.getAttribute("lang"),
+      read: element.closest("[lang]")?.getAttribute("lang") ?? null,
+    }));
+}
+
 function spotlight(page: Page) {
   return page.getByRole("region", { name: sv.screenSpotlight });
 }
@@ -186,8 +197,13 @@ describe.skipIf(!browserAvailable)("the screen", () => {
       .filter({ has: page.getByRole("heading", { name: "Samverkan", exact: true }) });
     await expect.poll(() => themeCard.textContent(), { timeout: 1_000 }).toContain(a);
     expect(await themeCard.textContent()).toContain(b);
-    // A gathered note is shown once: in its theme, no longer among the loose notes.
-    expect(await page.getByText(a, { exact: true }).count()).toBe(1);
+    // A gathered note is shown once: in its theme, no longer among the loose notes. (A note's card
+    // is a list item holding no other; the theme's holds its notes'.)
+    const cardsOfA = page
+      .getByRole("listitem")
+      .filter({ hasText: a })
+      .filter({ hasNot: page.getByRole("listitem") });
+    expect(await cardsOfA.count()).toBe(1);
 
     const conclusion = "Arbetet behöver en röd tråd genom alla nivåer";
     addInsight(s.synthesis.doc, {
@@ -301,6 +317,23 @@ describe.skipIf(!browserAvailable)("the screen", () => {
     s.write(0, text);
     await expect.poll(() => pageShows(page, text)).toBe(true);
     await page.getByRole("heading", { name: en.screenUnsorted }).waitFor();
+    // The page says English, so the note need not: it inherits the page's language.
+    expect(await noteLanguage(page, text)).toEqual({ own: null, read: "en" });
+  });
+
+  it("marks the notes' language where this device's interface speaks another", async () => {
+    const s = await screenSetup("sv");
+    const text = "Möt människor där de är";
+    s.write(0, text, "Polis");
+    const screen = await openTablet(browser, s.server, { viewport: PROJECTOR });
+    await screen.context.addInitScript(() => localStorage.setItem("samla.language", "en"));
+    await screen.page.goto(`${s.server.url}/w/${s.workshop.workshopId}/screen#key=${s.workshop.screenToken}`);
+    const page = screen.page;
+    await page.getByRole("heading", { level: 1, name: s.roundTitle }).waitFor();
+    await expect.poll(() => pageShows(page, text)).toBe(true);
+    expect(await page.evaluate(() => document.documentElement.lang)).toBe("en");
+    expect(await noteLanguage(page, text)).toEqual({ own: "sv", read: "sv" });
+    await item(page, text).getByText(`${s.tables[0]!.name}, Polis`).waitFor();
   });
 
   it("cannot write: what the screen's key sends to a table's document never reaches the server", async () => {

@@ -17,7 +17,8 @@ interface NoteItemProps {
   readonly theme: ThemeView | null;
   /** The spotlight is on this note. */
   readonly onScreen: boolean;
-  readonly contentLanguage: string;
+  /** The note's language where it is not the page's; undefined: the page's, inherited. */
+  readonly contentLanguage: string | undefined;
   /** The note's table document (null while it is not open). */
   readonly tableDoc: Y.Doc | null;
   readonly synthesisDoc: Y.Doc;
@@ -37,7 +38,8 @@ export const NoteItem = memo(function NoteItem(props: NoteItemProps) {
   const { note, theme, onScreen, tableDoc, synthesisDoc, selected, t } = props;
   const [confirming, setConfirming] = useState(false);
   const short = note.text.length > 60 ? `${note.text.slice(0, 57)}…` : note.text || t("emptyNote");
-  const perspective = props.perspective;
+  const source = props.perspective ? `${props.tableName} · ${props.perspective}` : props.tableName;
+  const badges = note.hidden || theme !== null || onScreen;
   const hide = (hidden: boolean) => {
     if (tableDoc) setNoteHidden(tableDoc, note.id, hidden);
     // A hidden note never reaches the screen, spotlit or not.
@@ -49,6 +51,8 @@ export const NoteItem = memo(function NoteItem(props: NoteItemProps) {
     if (tableDoc) deleteNote(tableDoc, note.id);
   };
   const spotlight = (on: boolean) => setSpotlight(synthesisDoc, on ? note.ref : null);
+  // Flat: the note's parts are the list item's own children (7 elements, where a label around
+  // the checkbox and wrappers for the body and the buttons made 10): 2,000 notes render in one go.
   return (
     <li
       className={`synth-note note--${note.color}${note.hidden ? " synth-note--hidden" : ""}${selected ? " synth-note--selected" : ""}`}
@@ -58,70 +62,71 @@ export const NoteItem = memo(function NoteItem(props: NoteItemProps) {
         event.dataTransfer.effectAllowed = "move";
       }}
     >
-      <label className="synth-note__select">
-        {/* Named by aria-label rather than a visually hidden span: that span is positioned, so a
-            paint layer of its own, and with 2,000 notes they added to every frame's work. */}
-        <input
-          type="checkbox"
-          checked={selected}
-          aria-label={t("selectNote", { text: short })}
-          onChange={() => props.onToggle(note.ref)}
-        />
-      </label>
-      <div className="synth-note__body">
-        <p className="synth-note__text" lang={props.contentLanguage}>
-          {note.text || t("emptyNote")}
-        </p>
-        <p className="synth-note__meta">
-          {props.tableName}
-          {perspective ? ` · ${perspective}` : ""}
-          {note.hidden && <span className="badge badge--hidden">{t("hiddenBadge")}</span>}
-          {theme && (
-            <span className="badge">{t("inTheme", { theme: theme.title || t("untitledTheme") })}</span>
-          )}
-          {onScreen && <span className="badge badge--screen">{t("spotlighted")}</span>}
-        </p>
-        <div className="synth-note__actions">
-          <button
-            type="button"
-            className="button button--small"
-            aria-label={t(note.hidden ? "showNoteLabel" : "hideNoteLabel", { text: short })}
-            onClick={() => hide(!note.hidden)}
-          >
-            {t(note.hidden ? "showNote" : "hideNote")}
+      {/* Named by aria-label rather than a visually hidden span: that span is positioned, so a
+          paint layer of its own, and with 2,000 notes they added to every frame's work. */}
+      <input
+        type="checkbox"
+        className="synth-note__select"
+        checked={selected}
+        aria-label={t("selectNote", { text: short })}
+        onChange={() => props.onToggle(note.ref)}
+      />
+      <p className="synth-note__text" lang={props.contentLanguage}>
+        {note.text || t("emptyNote")}
+      </p>
+      <p className="synth-note__meta">
+        {badges ? (
+          <>
+            {source}
+            {note.hidden && <span className="badge badge--hidden">{t("hiddenBadge")}</span>}
+            {theme && (
+              <span className="badge">{t("inTheme", { theme: theme.title || t("untitledTheme") })}</span>
+            )}
+            {onScreen && <span className="badge badge--screen">{t("spotlighted")}</span>}
+          </>
+        ) : (
+          // One string: the element's text, with no text node of its own for React to keep.
+          source
+        )}
+      </p>
+      <button
+        type="button"
+        className="button button--small"
+        aria-label={t(note.hidden ? "showNoteLabel" : "hideNoteLabel", { text: short })}
+        onClick={() => hide(!note.hidden)}
+      >
+        {t(note.hidden ? "showNote" : "hideNote")}
+      </button>
+      {!note.hidden && (
+        <button
+          type="button"
+          className="button button--small"
+          aria-pressed={onScreen}
+          aria-label={onScreen ? t("stopSpotlight") : t("spotlightNoteLabel", { text: short })}
+          onClick={() => spotlight(!onScreen)}
+        >
+          {t(onScreen ? "stopSpotlight" : "spotlight")}
+        </button>
+      )}
+      {confirming ? (
+        <>
+          <button type="button" className="button button--small button--danger" onClick={remove}>
+            {t("confirmDelete")}
           </button>
-          {!note.hidden && (
-            <button
-              type="button"
-              className="button button--small"
-              aria-pressed={onScreen}
-              aria-label={onScreen ? t("stopSpotlight") : t("spotlightNoteLabel", { text: short })}
-              onClick={() => spotlight(!onScreen)}
-            >
-              {t(onScreen ? "stopSpotlight" : "spotlight")}
-            </button>
-          )}
-          {confirming ? (
-            <>
-              <button type="button" className="button button--small button--danger" onClick={remove}>
-                {t("confirmDelete")}
-              </button>
-              <button type="button" className="button button--small" onClick={() => setConfirming(false)}>
-                {t("cancel")}
-              </button>
-            </>
-          ) : (
-            <button
-              type="button"
-              className="button button--small button--quiet"
-              aria-label={t("deleteNoteLabel", { text: short })}
-              onClick={() => setConfirming(true)}
-            >
-              {t("deleteNote")}
-            </button>
-          )}
-        </div>
-      </div>
+          <button type="button" className="button button--small" onClick={() => setConfirming(false)}>
+            {t("cancel")}
+          </button>
+        </>
+      ) : (
+        <button
+          type="button"
+          className="button button--small button--quiet"
+          aria-label={t("deleteNoteLabel", { text: short })}
+          onClick={() => setConfirming(true)}
+        >
+          {t("deleteNote")}
+        </button>
+      )}
     </li>
   );
 });

@@ -4,7 +4,7 @@ import type { PerspectiveId, PromptId, TableId } from "../../../shared/ids.ts";
 import type { MetaState } from "../../../shared/schema/meta.ts";
 import type { ThemeView } from "../../../shared/schema/synthesis.ts";
 import type { NoteRef } from "../../../shared/schema/table.ts";
-import { useT } from "../i18n/useT.ts";
+import { useLanguage, useT } from "../i18n/useT.ts";
 import { useAppStore } from "../store/index.ts";
 import type { SyncedDoc } from "../sync/syncedDoc.ts";
 import { NoteItem } from "./NoteItem.tsx";
@@ -36,6 +36,7 @@ export function NotesPane({
   spotlightRef,
 }: NotesPaneProps) {
   const t = useT();
+  const language = useLanguage();
   const headingId = useId();
   const tableFilter = useAppStore((state) => state.tableFilter);
   const perspectiveFilter = useAppStore((state) => state.perspectiveFilter);
@@ -71,7 +72,7 @@ export function NotesPane({
                     synthesisDoc={synthesisDoc}
                     themeByRef={themeByRef}
                     spotlightRef={spotlightRef}
-                    contentLanguage={meta.language}
+                    contentLanguage={meta.language === language ? undefined : meta.language}
                   />
                 ) : null,
               )}
@@ -149,7 +150,8 @@ interface TableNotesProps {
   readonly synthesisDoc: Y.Doc;
   readonly themeByRef: ReadonlyMap<NoteRef, ThemeView>;
   readonly spotlightRef: NoteRef | null;
-  readonly contentLanguage: string;
+  /** The notes' language where it is not the page's (`lang` of the page), else undefined: inherited. */
+  readonly contentLanguage: string | undefined;
 }
 
 /**

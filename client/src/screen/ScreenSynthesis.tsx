@@ -4,9 +4,9 @@ import type { Prompt } from "../../../shared/schema/meta.ts";
 import type { InsightKind, InsightView, ThemeView } from "../../../shared/schema/synthesis.ts";
 import type { NoteRef } from "../../../shared/schema/table.ts";
 import type { StringKey } from "../i18n/strings.ts";
-import { useT } from "../i18n/useT.ts";
+import { type Translate, useT } from "../i18n/useT.ts";
 import { shallowArrayEqual } from "../sync/hooks.ts";
-import { WorkshopLanguage } from "./language.ts";
+import { useNoteLanguage, WorkshopLanguage } from "./language.ts";
 import { resolveThemes, type ScreenData, type ScreenNote, unthemedByPrompt } from "./model.ts";
 import { NoteCard, ThemeTitle } from "./NoteCard.tsx";
 
@@ -65,6 +65,7 @@ interface ThemeCardProps {
 const ThemeCard = memo(
   function ThemeCard({ theme, notes }: ThemeCardProps) {
     const t = useT();
+    const noteLang = useNoteLanguage();
     return (
       <li className="screen-theme">
         <h3 className="screen-theme__title">
@@ -74,7 +75,7 @@ const ThemeCard = memo(
         {notes.length > 0 && (
           <ul className="screen-notes">
             {notes.map((note) => (
-              <NoteCard key={note.ref} note={note} />
+              <NoteCard key={note.ref} note={note} t={t} lang={noteLang} />
             ))}
           </ul>
         )}
@@ -93,6 +94,7 @@ const PromptNotes = memo(
   function PromptNotes({ prompt, notes }: PromptNotesProps) {
     const t = useT();
     const lang = useContext(WorkshopLanguage);
+    const noteLang = useNoteLanguage();
     const headingId = `screen-prompt-${prompt.id}`;
     return (
       <section className="screen-prompt" aria-labelledby={headingId}>
@@ -102,7 +104,7 @@ const PromptNotes = memo(
         {notes.length === 0 ? (
           <p className="screen-empty">{t("screenNoNotes")}</p>
         ) : (
-          chunks(notes).map((chunk) => <NoteChunk key={chunk[0]?.ref} notes={chunk} />)
+          chunks(notes).map((chunk) => <NoteChunk key={chunk[0]?.ref} notes={chunk} t={t} lang={noteLang} />)
         )}
       </section>
     );
@@ -126,16 +128,24 @@ function chunks(notes: readonly ScreenNote[]): (readonly ScreenNote[])[] {
 
 /** One list of notes; renders again only when its notes changed (a note arriving at the end renders the last). */
 const NoteChunk = memo(
-  function NoteChunk({ notes }: { notes: readonly ScreenNote[] }) {
+  function NoteChunk({
+    notes,
+    t,
+    lang,
+  }: {
+    notes: readonly ScreenNote[];
+    t: Translate;
+    lang: string | undefined;
+  }) {
     return (
       <ul className="screen-notes screen-notes--small screen-notes--chunk">
         {notes.map((note) => (
-          <NoteCard key={note.ref} note={note} />
+          <NoteCard key={note.ref} note={note} t={t} lang={lang} />
         ))}
       </ul>
     );
   },
-  (a, b) => shallowArrayEqual(a.notes, b.notes),
+  (a, b) => a.t === b.t && a.lang === b.lang && shallowArrayEqual(a.notes, b.notes),
 );
 
 interface InsightsProps {
