@@ -2,6 +2,7 @@ import * as decoding from "lib0/decoding";
 import * as encoding from "lib0/encoding";
 import WebSocket from "ws";
 import * as Y from "yjs";
+import { Inbox, Samples } from "./inbox.ts";
 import type { RootName, Script } from "./script.ts";
 
 const MESSAGE_SYNC = 0;
@@ -30,12 +31,12 @@ export class Meter {
   expected = 0;
   delivered = 0;
   deliveredInWindow = 0;
-  latencies: number[] = [];
+  latencies = new Samples();
   presenceSent = 0;
   presenceExpected = 0;
   presenceDelivered = 0;
   presenceDeliveredInWindow = 0;
-  presenceLatencies: number[] = [];
+  presenceLatencies = new Samples();
   unexpectedCloses = 0;
 
   begin(now: number): void {
@@ -46,12 +47,12 @@ export class Meter {
     this.expected = 0;
     this.delivered = 0;
     this.deliveredInWindow = 0;
-    this.latencies = [];
+    this.latencies = new Samples();
     this.presenceSent = 0;
     this.presenceExpected = 0;
     this.presenceDelivered = 0;
     this.presenceDeliveredInWindow = 0;
-    this.presenceLatencies = [];
+    this.presenceLatencies = new Samples();
     this.unexpectedCloses = 0;
   }
 
@@ -78,6 +79,9 @@ export class Meter {
   }
 }
 
+type UpdateMeta = ReturnType<typeof Y.parseUpdateMeta>;
+const RECENT_META = 4;
+
 /** The one meter of this process. */
 export const meter = new Meter();
 
@@ -89,6 +93,7 @@ export class DocLoad {
   readonly clients: BenchClient[] = [];
   /** Content the document started with on the server (sent by the benchmark), if any. */
   seed: Uint8Array | null = null;
+  private readonly recentMeta: { update: Uint8Array; meta: UpdateMeta }[] = [];
 
   constructor(
     /** The document's name on the server. */
@@ -107,6 +112,20 @@ export class DocLoad {
     const presence = new Presence(client, label, this);
     this.presences.set(client.clientId, presence);
     return presence;
+  }
+
+  /**
+   * `Y.parseUpdateMeta` of a relayed update: every client of the document receives the same
+   * frame, so the last few are remembered (a merged update is decoded once, not once per reader).
+   */
+  updateMeta(update: Uint8Array): UpdateMeta {
+    for (const entry of this.recentMeta) {
+      if (Buffer.compare(entry.update, update) === 0) return entry.meta;
+    }
+    const meta = Y.parseUpdateMeta(update);
+    this.recentMeta.unshift({ update, meta });
+    if (this.recentMeta.length > RECENT_META) this.recentMeta.pop();
+    return meta;
   }
 
   /** Other clients of this document, who should each receive what one of them sends. */
@@ -251,7 +270,7 @@ export class BenchClient {
   syncedAt = 0;
   closeCodes: number[] = [];
   private ws: WebSocket | null = null;
-  private pending: Uint8Array[] = [];
+  private readonly pending = new Inbox();
   private readonly nextOp: number[] = [];
   private readonly presenceSeen = new Map<number, number>();
   private stopping = false;
@@ -343,12 +362,8 @@ export class BenchClient {
   flush(): void {
     dirty.delete(this);
     const doc = this.doc;
-    if (doc === null || this.pending.length === 0) return;
-    const batch = this.pending;
-    this.pending = [];
-    Y.transact(doc, () => {
-      for (const update of batch) Y.applyUpdate(doc, update);
-    });
+    if (doc === null || this.pending.size === 0) return;
+    Y.transact(doc, () => this.pending.drain((update) => Y.applyUpdate(doc, update)));
   }
 
   private enqueue(update: Uint8Array): void {
@@ -357,7 +372,7 @@ export class BenchClient {
       return;
     }
     this.pending.push(update);
-    if (this.pending.length >= APPLY_BATCH && !deferring) this.flush();
+    if (this.pending.size >= APPLY_BATCH && !deferring) this.flush();
     else markDirty(this);
   }
 
@@ -446,7 +461,7 @@ export class BenchClient {
         }
       }
     }
-    const meta = Y.parseUpdateMeta(payload);
+    const meta = this.load.updateMeta(payload);
     for (const [client, to] of meta.to) {
       if (client === this.clientId) continue;
       const typist = this.load.typistById.get(client);
