@@ -12,23 +12,18 @@
  */
 import type { WorkshopId } from "../../shared/ids.ts";
 import { prefetchDocuments, prefetchWorkshopInfo } from "./earlyRequests.ts";
-import { type KeyRole, keyInFragment, loadKey } from "./session/keys.ts";
+import { peekPageKey } from "./session/keys.ts";
 
 const path = location.pathname;
 const match = /^\/w\/([A-Za-z0-9_-]{1,64})\/(facilitate|screen|cards)\/?$/.exec(path);
 const workshopId = match?.[1] as WorkshopId | undefined;
 const workshopPage = match?.[2];
 
-// The key as FacilitatorPage and ScreenPage find it (a projector opened from the console uses the
-// laptop's facilitator key).
-const roles: readonly KeyRole[] =
-  workshopPage === "facilitate"
-    ? ["facilitator"]
-    : workshopPage === "screen"
-      ? ["screen", "facilitator"]
-      : [];
-let key = roles.length > 0 ? keyInFragment(location.hash) : null;
-for (const role of roles) key ??= workshopId === undefined ? null : loadKey(role, workshopId);
+// The key the page will find (session/keys.ts), without keeping it or touching the address.
+const key =
+  workshopId !== undefined && (workshopPage === "facilitate" || workshopPage === "screen")
+    ? peekPageKey(workshopPage, workshopId, location.hash)
+    : null;
 if (workshopId !== undefined && key !== null) {
   prefetchDocuments(workshopId, key);
   if (workshopPage === "facilitate") prefetchWorkshopInfo(workshopId, key);

@@ -6,7 +6,7 @@ import { LanguageSwitch } from "../components/LanguageSwitch.tsx";
 import type { StringKey } from "../i18n/strings.ts";
 import { useT } from "../i18n/useT.ts";
 import { workshopPath } from "../routes.ts";
-import { takeKey } from "../session/keys.ts";
+import { takePageKey } from "../session/keys.ts";
 import { useAppStore } from "../store/index.ts";
 import type { SyncedDoc } from "../sync/syncedDoc.ts";
 import { useMetaState } from "../workshop/hooks.ts";
@@ -18,7 +18,7 @@ import "./cards.css";
 
 /** `/w/<id>/cards`: one printable card per table. The codes are secret enough to need the key. */
 export function CardsPage({ workshopId }: { workshopId: WorkshopId }) {
-  const [key] = useState(() => takeKey("facilitator", workshopId));
+  const [key] = useState(() => takePageKey("cards", workshopId));
   const t = useT();
   useEffect(() => {
     document.title = `${t("cardsTitle")} – Samla`;

@@ -6,7 +6,7 @@ import { SyncStatus } from "../components/SyncStatus.tsx";
 import { takeWorkshopInfo } from "../earlyRequests.ts";
 import { useT } from "../i18n/useT.ts";
 import { workshopPath } from "../routes.ts";
-import { forgetKey, takeKey } from "../session/keys.ts";
+import { forgetKey, takePageKey } from "../session/keys.ts";
 import { useAppStore } from "../store/index.ts";
 import { useTableDocs, useWorkshopConnection } from "../sync/useWorkshop.ts";
 import type { WorkshopConnection } from "../sync/workshopConnection.ts";
@@ -40,7 +40,7 @@ const MESSAGES = {
  */
 export function FacilitatorPage({ workshopId }: { workshopId: WorkshopId }) {
   const t = useT();
-  const [key] = useState(() => takeKey("facilitator", workshopId));
+  const [key] = useState(() => takePageKey("facilitate", workshopId));
   const [check, setCheck] = useState<KeyCheck>(key === null ? "missing" : "checking");
   const [info, setInfo] = useState<WorkshopInfo | null>(null);
   const connection = useWorkshopConnection(

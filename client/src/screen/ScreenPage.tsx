@@ -2,7 +2,7 @@ import { useEffect, useState } from "react";
 import type { WorkshopId } from "../../../shared/ids.ts";
 import type { StringKey } from "../i18n/strings.ts";
 import { useT } from "../i18n/useT.ts";
-import { forgetKey, loadKey, takeKey } from "../session/keys.ts";
+import { forgetKey, takePageKey } from "../session/keys.ts";
 import { useSyncState } from "../sync/hooks.ts";
 import { useWorkshopConnection } from "../sync/useWorkshop.ts";
 import type { WorkshopConnection } from "../sync/workshopConnection.ts";
@@ -15,7 +15,7 @@ import "./screen.css";
  */
 export function ScreenPage({ workshopId }: { workshopId: WorkshopId }) {
   // A facilitator opening the screen from the console uses the key already on the laptop.
-  const [key] = useState(() => takeKey("screen", workshopId) ?? loadKey("facilitator", workshopId));
+  const [key] = useState(() => takePageKey("screen", workshopId));
   if (key === null) return <Notice message="screenNeedsKey" alert />;
   return <Screen workshopId={workshopId} screenKey={key} />;
 }
