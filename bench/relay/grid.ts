@@ -186,6 +186,11 @@ export function relayDelayNote(result: PhaseResult | undefined): string[] {
   };
   return [
     `Samla's own relay delay (its /metrics \`samla_relay_delay_seconds\`: an update's arrival to its relay, stored first; no network or generator in it): p50 ${bound(0.5)}, p99 ${bound(0.99)}, ${within100.toFixed(1)}% within 100 ms, over ${delay.count.toLocaleString("en")} updates.`,
+    ...(result?.relayFramesOut == null || result.delivered === 0
+      ? []
+      : [
+          `Samla sent ${result.relayFramesOut.toLocaleString("en")} update frames to readers for ${result.delivered.toLocaleString("en")} deliveries: ${(result.relayFramesOut / result.delivered).toFixed(2)} frames per delivery (a batch merges what arrived together).`,
+        ]),
   ];
 }
 

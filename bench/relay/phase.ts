@@ -5,7 +5,7 @@ import {
   type DelayHistogram,
   delayDelta,
   type Pinning,
-  relayDelays,
+  relayMetrics,
   type ServerProcess,
 } from "./servers.ts";
 
@@ -63,6 +63,8 @@ export interface PhaseResult {
    * without the network's and the generator's share of the latency. Null for the reference.
    */
   readonly relayDelay: DelayHistogram | null;
+  /** Samla's update frames to readers over the phase (one per reader per batch relayed); null for the reference. */
+  readonly relayFramesOut: number | null;
 }
 
 /** Measures what else ran on the cores while our processes did. */
@@ -129,7 +131,7 @@ export async function runPhase(
   await settle(server);
   if (plan.quiet !== false) await awaitQuiet(server, pinning);
   if (plan.deferApply === true) deferApplying(true);
-  const delays0 = await relayDelays(server);
+  const metrics0 = await relayMetrics(server);
   const cpu0 = server.cpuSeconds();
   const gen0 = process.cpuUsage();
   const contention = new Contention(server, pinning);
@@ -173,7 +175,7 @@ export async function runPhase(
   meter.end();
   if (plan.deferApply === true) deferApplying(false);
   const memory = server.memory();
-  const delays1 = await relayDelays(server);
+  const metrics1 = await relayMetrics(server);
   return {
     windowMs: windowEnd - start,
     sent: meter.sent,
@@ -195,7 +197,8 @@ export async function runPhase(
     unexpectedCloses: meter.unexpectedCloses,
     othersOnServerCore,
     othersOnGeneratorCore,
-    relayDelay: delays0 !== null && delays1 !== null ? delayDelta(delays0, delays1) : null,
+    relayDelay: metrics0 !== null && metrics1 !== null ? delayDelta(metrics0.delay, metrics1.delay) : null,
+    relayFramesOut: metrics0 !== null && metrics1 !== null ? metrics1.framesOut - metrics0.framesOut : null,
   };
 }
 
@@ -289,6 +292,7 @@ export function mergeResults(parts: readonly PhaseResult[]): PhaseResult {
     othersOnServerCore: sum((r) => r.othersOnServerCore * r.windowMs) / windowMs,
     othersOnGeneratorCore: sum((r) => r.othersOnGeneratorCore * r.windowMs) / windowMs,
     relayDelay: mergeDelays(parts.map((r) => r.relayDelay)),
+    relayFramesOut: parts.some((r) => r.relayFramesOut === null) ? null : sum((r) => r.relayFramesOut ?? 0),
   };
 }
 

@@ -290,8 +290,15 @@ export interface DelayHistogram {
   readonly count: number;
 }
 
-/** Samla's `samla_relay_delay_seconds` (an update's arrival to its relay); null for the reference. */
-export async function relayDelays(server: ServerProcess): Promise<DelayHistogram | null> {
+/** What Samla's /metrics say of its relaying: the delay histogram and the update frames sent. */
+export interface RelayMetrics {
+  readonly delay: DelayHistogram;
+  /** Update frames sent to readers (`samla_updates_out_total`): one per reader per relayed batch. */
+  readonly framesOut: number;
+}
+
+/** Samla's `samla_relay_delay_seconds` (an update's arrival to its relay) and frames out; null for the reference. */
+export async function relayMetrics(server: ServerProcess): Promise<RelayMetrics | null> {
   if (server.kind !== "samla") return null;
   try {
     const text = await (await fetch(`${server.origin}/metrics`)).text();
@@ -303,7 +310,9 @@ export async function relayDelays(server: ServerProcess): Promise<DelayHistogram
       cumulative.push(Number(match[2]));
     }
     const count = /^samla_relay_delay_seconds_count (\d+)$/m.exec(text)?.[1];
-    return count === undefined ? null : { bounds, cumulative, count: Number(count) };
+    const framesOut = /^samla_updates_out_total (\d+)$/m.exec(text)?.[1];
+    if (count === undefined || framesOut === undefined) return null;
+    return { delay: { bounds, cumulative, count: Number(count) }, framesOut: Number(framesOut) };
   } catch {
     return null;
   }
