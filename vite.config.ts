@@ -1,11 +1,13 @@
 import react from "@vitejs/plugin-react";
 import { defineConfig } from "vite";
+import { precompress } from "./scripts/precompress.ts";
 
 const serverPort = Number(process.env.PORT ?? 8080);
 
 export default defineConfig({
   root: "client",
-  plugins: [react()],
+  // Brotli and gzip copies of the build, sent as they are (server/routes/client.ts).
+  plugins: [react(), precompress()],
   build: {
     outDir: "../dist/client",
     emptyOutDir: true,
