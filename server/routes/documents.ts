@@ -4,6 +4,7 @@ import { DOCUMENTS_CONTENT_TYPE, encodeDocuments } from "../../shared/documentsB
 import type { WorkshopId } from "../../shared/ids.ts";
 import { Role } from "../../shared/permissions.ts";
 import { requireRole } from "../http/auth.ts";
+import { compress, MIN_COMPRESSED_BYTES, pickEncoding } from "../http/compression.ts";
 import { ApiError } from "../http/errors.ts";
 import { readableDocuments } from "../workshops/readableDocuments.ts";
 import { WorkshopParams } from "./schemas.ts";
@@ -26,12 +27,12 @@ export const documentRoutes: FastifyPluginAsyncTypebox = async (app) => {
     // Deleted between the check and the read.
     if (documents === null) throw new ApiError(410, ErrorCode.WorkshopGone, "This workshop was deleted.");
     const body = encodeDocuments(documents);
-    return (
-      reply
-        // The notes may be sensitive: no cache keeps a copy.
-        .header("cache-control", "no-store")
-        .type(DOCUMENTS_CONTENT_TYPE)
-        .send(Buffer.from(body.buffer, body.byteOffset, body.byteLength))
-    );
+    // The notes may be sensitive: no cache keeps a copy.
+    reply.header("cache-control", "no-store").header("vary", "accept-encoding").type(DOCUMENTS_CONTENT_TYPE);
+    // Yjs updates are mostly text: compressed ≈ 7×, which is what the venue's Wi-Fi carries.
+    const encoding =
+      body.byteLength >= MIN_COMPRESSED_BYTES ? pickEncoding(request.headers["accept-encoding"]) : null;
+    if (encoding === null) return reply.send(Buffer.from(body.buffer, body.byteOffset, body.byteLength));
+    return reply.header("content-encoding", encoding).send(await compress(body, encoding));
   });
 };

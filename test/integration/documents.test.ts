@@ -14,6 +14,7 @@ import { addInsight, allInsights } from "../../shared/schema/synthesis.ts";
 import { allNotes, createNote } from "../../shared/schema/table.ts";
 import { connectClient } from "../helpers/client.ts";
 import { eventually } from "../helpers/eventually.ts";
+import { decodedBody, rawGet } from "../helpers/rawHttp.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
 
 interface DocumentsResponse {
@@ -199,6 +200,50 @@ describe("GET /api/workshops/:id/documents", () => {
       docName(tableDoc(s.id, tableId)),
     ]);
     expect(readMeta(docFrom(documents, s.meta)).tables.map((table) => table.id)).toContain(tableId);
+  });
+
+  it("sends the body compressed as the client accepts, the same bytes once decoded", async () => {
+    const s = await setup();
+    const round = readMeta(await serverDoc(s.server, s.workshop, s.meta)).rounds[0];
+    const tableName = s.tableNames[0];
+    if (round === undefined || tableName === undefined) throw new Error("setup");
+    // Enough text that the body is worth compressing (as a workshop's is).
+    const writer = connectClient(s.server, tableName, s.workshop.facilitatorToken);
+    await writer.synced();
+    for (let i = 0; i < 40; i++) {
+      createNote(writer.doc, {
+        roundId: round.id,
+        promptId: round.prompts[0]!.id,
+        text: `Samverkan mellan skola och socialtjänst, anteckning ${i}`,
+        color: "yellow",
+        perspectiveId: null,
+        createdAt: i,
+      });
+    }
+    const url = `${s.server.url}/api/workshops/${s.id}/documents`;
+    const authorization = `Bearer ${s.workshop.facilitatorToken}`;
+    await eventually(async () => {
+      const plain = await rawGet(url, { authorization });
+      expect(allNotes(docFrom(decodeDocuments(plain.body), tableName))).toHaveLength(40);
+    });
+    const plain = await rawGet(url, { authorization });
+    expect(plain.headers["content-encoding"]).toBeUndefined();
+    for (const [accept, encoding] of [
+      ["gzip, deflate, br, zstd", "br"],
+      ["gzip", "gzip"],
+      ["br;q=0, gzip;q=0.5", "gzip"],
+      ["identity", undefined],
+    ] as const) {
+      const response = await rawGet(url, { authorization, "accept-encoding": accept });
+      expect(response.status, accept).toBe(200);
+      expect(response.headers["content-encoding"], accept).toBe(encoding);
+      expect(response.headers.vary, accept).toBe("accept-encoding");
+      expect(response.headers["cache-control"], accept).toBe("no-store");
+      expect(response.headers["content-type"], accept).toBe(DOCUMENTS_CONTENT_TYPE);
+      expect(decodedBody(response), accept).toEqual(plain.body);
+      if (encoding !== undefined)
+        expect(response.body.byteLength, accept).toBeLessThan(plain.body.byteLength / 2);
+    }
   });
 
   it("refuses no token (401), an unknown or malformed one (401), another workshop's (403)", async () => {

@@ -1,41 +1,12 @@
 import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { request } from "node:http";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import { brotliDecompressSync, gunzipSync } from "node:zlib";
 import { describe, expect, it, onTestFinished } from "vitest";
 import { precompressDir } from "../../scripts/precompress.ts";
+import { decodedBody, rawGet } from "../helpers/rawHttp.ts";
 import { startServer, type TestServer } from "../helpers/server.ts";
-
-/** A GET whose body is read as it came (fetch would decompress it and hide the encoding). */
-function rawGet(
-  url: string,
-  acceptEncoding: string | null,
-): Promise<{ status: number; headers: Record<string, string | string[] | undefined>; body: Buffer }> {
-  return new Promise((resolve, reject) => {
-    const req = request(url, {
-      headers: acceptEncoding === null ? {} : { "accept-encoding": acceptEncoding },
-    });
-    req.on("response", (response) => {
-      const chunks: Buffer[] = [];
-      response.on("data", (chunk: Buffer) => chunks.push(chunk));
-      response.on("end", () =>
-        resolve({ status: response.statusCode ?? 0, headers: response.headers, body: Buffer.concat(chunks) }),
-      );
-      response.on("error", reject);
-    });
-    req.on("error", reject);
-    req.end();
-  });
-}
-
-function decode(body: Buffer, encoding: string | string[] | undefined): Buffer {
-  if (encoding === "br") return brotliDecompressSync(body);
-  if (encoding === "gzip") return gunzipSync(body);
-  if (encoding === undefined) return body;
-  throw new Error(`unexpected content-encoding ${String(encoding)}`);
-}
 
 /** Text that compresses, as a build's does. */
 const script = `export const notes = [${Array.from({ length: 400 }, (_, i) => `"note ${i % 17}"`).join(",")}];\n`;
@@ -62,14 +33,17 @@ describe("the build's precompressed copies", () => {
     { accept: "identity", encoding: undefined },
     { accept: null, encoding: undefined },
   ])("sends a script as $encoding for accept-encoding $accept", async ({ accept, encoding }) => {
-    const response = await rawGet(`${(await servedBuild()).url}/assets/app.js`, accept);
+    const response = await rawGet(
+      `${(await servedBuild()).url}/assets/app.js`,
+      accept === null ? {} : { "accept-encoding": accept },
+    );
     expect(response.status).toBe(200);
     expect(response.headers["content-encoding"]).toBe(encoding);
     expect(response.headers["content-type"]).toMatch(/javascript/);
     expect(response.headers.vary).toMatch(/accept-encoding/i);
     // The security headers go on every response, compressed or not.
     expect(response.headers["content-security-policy"]).toContain("default-src 'self'");
-    const body = decode(response.body, response.headers["content-encoding"]);
+    const body = decodedBody(response);
     expect(body.toString()).toBe(script);
     if (encoding !== undefined) expect(response.body.byteLength).toBeLessThan(script.length / 3);
   });
@@ -77,16 +51,18 @@ describe("the build's precompressed copies", () => {
   it("sends the app's page compressed on the app's own routes too", async () => {
     const server = await servedBuild();
     for (const pathname of ["/", "/w/abc/table/def", "/join/CODE"]) {
-      const response = await rawGet(`${server.url}${pathname}`, "gzip, br");
+      const response = await rawGet(`${server.url}${pathname}`, { "accept-encoding": "gzip, br" });
       expect(response.status, pathname).toBe(200);
       expect(response.headers["content-encoding"], pathname).toBe("br");
       expect(response.headers["content-type"], pathname).toMatch(/text\/html/);
-      expect(decode(response.body, "br").toString(), pathname).toBe(html);
+      expect(decodedBody(response).toString(), pathname).toBe(html);
     }
   });
 
   it("sends a file too small to gain as it is", async () => {
-    const response = await rawGet(`${(await servedBuild()).url}/assets/tiny.css`, "br, gzip");
+    const response = await rawGet(`${(await servedBuild()).url}/assets/tiny.css`, {
+      "accept-encoding": "br, gzip",
+    });
     expect(response.headers["content-encoding"]).toBeUndefined();
     expect(response.body.toString()).toBe(tiny);
   });
@@ -94,7 +70,9 @@ describe("the build's precompressed copies", () => {
   it("does not serve the copies under names of their own", async () => {
     const server = await servedBuild();
     for (const suffix of [".br", ".gz"]) {
-      const response = await rawGet(`${server.url}/assets/app.js${suffix}`, "br, gzip");
+      const response = await rawGet(`${server.url}/assets/app.js${suffix}`, {
+        "accept-encoding": "br, gzip",
+      });
       expect(response.status, suffix).toBe(404);
     }
   });
