@@ -2,7 +2,7 @@ import type { Bench } from "./bench.ts";
 import { BenchClient, closeAll, connectAll, DocLoad, type Presence, type Typist } from "./load.ts";
 import { mergeResults, type PhasePlan, type PhaseResult, runPhase, sleep } from "./phase.ts";
 import { mixSeed } from "./prng.ts";
-import { MB, num, type Row, ratioRow, summarize, type Table } from "./report.ts";
+import { MB, num, type Row, ratioRow, summarize, type Table, withoutColumns } from "./report.ts";
 import { Script } from "./script.ts";
 import { delayQuantileBoundMs, SERVER_LABEL, type ServerKind, type ServerProcess } from "./servers.ts";
 import { openVenue, syncUrl } from "./venue.ts";
@@ -168,10 +168,6 @@ export function comparison(title: string, rows: Map<ServerKind, Row>, notes: str
   if (samla && reference)
     table.rows.push(withoutColumns(ratioRow("Samla / reference", samla, reference), NO_RATIO));
   return table;
-}
-
-export function withoutColumns(row: Row, columns: ReadonlySet<number>): Row {
-  return { label: row.label, cells: row.cells.map((cell, index) => (columns.has(index) ? "" : cell)) };
 }
 
 /** Samla's own relay delay over a phase (from its /metrics), as a sentence; empty if unknown. */

@@ -50,6 +50,11 @@ export function formatCell(cell: Cell): string {
   })}${cell.suffix ?? ""}`;
 }
 
+/** The row with the cells of `columns` (indexes) left empty: columns whose ratio means nothing. */
+export function withoutColumns(row: Row, columns: ReadonlySet<number>): Row {
+  return { label: row.label, cells: row.cells.map((cell, index) => (columns.has(index) ? "" : cell)) };
+}
+
 /** A ratio row, numerator row over denominator row, for every numeric column. */
 export function ratioRow(label: string, top: Row, bottom: Row): Row {
   const cells = top.cells.map((cell, index) => {

@@ -14,12 +14,11 @@ import {
   seconds,
   undelivered,
   warmUp,
-  withoutColumns,
 } from "./grid.ts";
 import { closeAll } from "./load.ts";
 import { type PhaseResult, runPhase, sleep } from "./phase.ts";
 import { mixSeed } from "./prng.ts";
-import { type Row, summarize } from "./report.ts";
+import { type Row, summarize, withoutColumns } from "./report.ts";
 import { delayQuantileBoundMs, SERVER_LABEL, type ServerKind } from "./servers.ts";
 
 /**
