@@ -2,16 +2,13 @@ import { readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { brotliCompressSync, constants, gzipSync } from "node:zlib";
 import type { Plugin } from "vite";
+import { MIN_COMPRESSED_BYTES } from "../server/http/compression.ts";
 
 /** What compresses: text. Images other than SVG are compressed already. */
 const COMPRESSIBLE = /\.(js|mjs|css|html|svg|json|webmanifest|txt)$/;
 
-/** Below this, a compressed copy saves less than its headers cost. */
-const MIN_BYTES = 1024;
-
 export interface Precompressed {
   readonly file: string;
-  readonly bytes: number;
   readonly br: number | null;
   readonly gzip: number | null;
 }
@@ -28,7 +25,7 @@ export function precompressDir(dir: string): Precompressed[] {
     if (!entry.isFile() || !COMPRESSIBLE.test(entry.name)) continue;
     const file = path.join(entry.parentPath, entry.name);
     const data = readFileSync(file);
-    if (data.byteLength < MIN_BYTES) continue;
+    if (data.byteLength < MIN_COMPRESSED_BYTES) continue;
     const br = brotliCompressSync(data, {
       params: {
         [constants.BROTLI_PARAM_QUALITY]: constants.BROTLI_MAX_QUALITY,
@@ -43,7 +40,6 @@ export function precompressDir(dir: string): Precompressed[] {
     };
     written.push({
       file: path.relative(dir, file),
-      bytes: data.byteLength,
       br: keep(br, ".br"),
       gzip: keep(gzip, ".gz"),
     });
