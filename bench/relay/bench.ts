@@ -18,6 +18,8 @@ export interface Settings {
   readonly pinning: Pinning;
   /** Server processes write V8 CPU profiles here (samla/, reference/) when they exit. */
   readonly profileDir: string | null;
+  /** The grid's phases sample both servers with Linux perf, writing the recordings here (cpuSampling.ts). */
+  readonly perfDir: string | null;
   /** Keystrokes/s per writer that saturate the reference; null: find it with a ramp. */
   readonly saturationRate: number | null;
   /** Where Samla's data directories are made (its SQLite file lives there): the disk under test. */
@@ -56,7 +58,10 @@ export class Bench {
   ): Promise<T> {
     const ownDir = kind === "samla" && options.dataDir === undefined;
     const dataDir = ownDir ? mkdtempSync(path.join(this.settings.dataBase, "samla-bench-")) : options.dataDir;
-    const profile = this.settings.profileDir === null ? {} : { profileDir: this.settings.profileDir };
+    const profile = {
+      ...(this.settings.profileDir === null ? {} : { profileDir: this.settings.profileDir }),
+      perfMap: this.settings.perfDir !== null,
+    };
     const removeDir = () => {
       if (ownDir && dataDir !== undefined) rmSync(dataDir, { recursive: true, force: true });
     };

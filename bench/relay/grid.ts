@@ -1,4 +1,12 @@
+import path from "node:path";
 import type { Bench } from "./bench.ts";
+import {
+  breakdownTable,
+  type CpuBreakdown,
+  CpuRecording,
+  perfAvailable,
+  readBreakdown,
+} from "./cpuSampling.ts";
 import { BenchClient, closeAll, connectAll, DocLoad, type Presence, type Typist } from "./load.ts";
 import { mergeResults, type PhasePlan, type PhaseResult, runPhase, sleep } from "./phase.ts";
 import { mixSeed } from "./prng.ts";
@@ -238,6 +246,54 @@ async function interleaved(
   return merged;
 }
 
+/**
+ * Runs an interleaved phase, sampling every server's CPU time with Linux perf when asked to
+ * (`--perf DIR`; see cpuSampling.ts): the breakdowns, by server, or null.
+ */
+async function sampled<T>(
+  bench: Bench,
+  sessions: readonly Session[],
+  name: string,
+  phase: () => Promise<T>,
+): Promise<{ readonly result: T; readonly breakdowns: Map<ServerKind, CpuBreakdown> | null }> {
+  const dir = bench.settings.perfDir;
+  if (dir === null) return { result: await phase(), breakdowns: null };
+  if (!perfAvailable()) {
+    bench.log("perf not found (Debian: apt-get install linux-perf): no CPU breakdown");
+    return { result: await phase(), breakdowns: null };
+  }
+  const recordings = sessions.map(
+    ({ server }) =>
+      [server.kind, new CpuRecording(server.pid, path.join(dir, `${name}-${server.kind}.data`))] as const,
+  );
+  let result: T;
+  try {
+    result = await phase();
+  } finally {
+    await Promise.all(recordings.map(([, recording]) => recording.stop()));
+  }
+  const breakdowns = new Map<ServerKind, CpuBreakdown>();
+  for (const [kind, recording] of recordings) breakdowns.set(kind, await readBreakdown(recording.file));
+  return { result, breakdowns };
+}
+
+/** The perf breakdown of a phase as a table, if it was sampled. */
+function breakdownOf(
+  bench: Bench,
+  title: string,
+  results: ReadonlyMap<ServerKind, PhaseResult>,
+  breakdowns: ReadonlyMap<ServerKind, CpuBreakdown> | null,
+): void {
+  if (breakdowns === null) return;
+  const servers = SERVERS.flatMap((kind) => {
+    const breakdown = breakdowns.get(kind);
+    const result = results.get(kind);
+    if (breakdown === undefined || result === undefined) return [];
+    return [{ label: SERVER_LABEL[kind], breakdown, cpuPerDeliveryUs: cpuPerDelivery(result) }];
+  });
+  bench.table(breakdownTable(title, servers));
+}
+
 /** Runs `body` with a fresh process of every server at once. */
 async function withServers(
   bench: Bench,
@@ -255,6 +311,8 @@ export async function runGrid(bench: Bench, which: { grid: boolean; presence: bo
   const scripts = gridScripts(gridTables(bench), bench.settings.seed);
   let normal = new Map<ServerKind, PhaseResult>();
   let presence = new Map<ServerKind, PhaseResult>();
+  let normalCpu: Map<ServerKind, CpuBreakdown> | null = null;
+  let presenceCpu: Map<ServerKind, CpuBreakdown> | null = null;
   await withServers(bench, SERVERS, async (servers) => {
     const sessions: Session[] = [];
     for (const server of servers) {
@@ -265,20 +323,24 @@ export async function runGrid(bench: Bench, which: { grid: boolean; presence: bo
     const rounds = interleavedRounds(bench);
     if (which.grid) {
       bench.log(`grid at ${NORMAL_RATE} keystrokes/s per client, ${rounds} windows per server in turns`);
-      normal = await interleaved(bench, sessions, PHASE.normal, (grid) => ({
-        typists: grid.typists,
-        rate: NORMAL_RATE,
-        drainTimeoutMs: 30_000,
-      }));
+      ({ result: normal, breakdowns: normalCpu } = await sampled(bench, sessions, "grid", () =>
+        interleaved(bench, sessions, PHASE.normal, (grid) => ({
+          typists: grid.typists,
+          rate: NORMAL_RATE,
+          drainTimeoutMs: 30_000,
+        })),
+      ));
     }
     if (which.presence) {
       bench.log(`grid with presence at 1 Hz, ${rounds} windows per server in turns`);
-      presence = await interleaved(bench, sessions, PHASE.presence, (grid) => ({
-        typists: grid.typists,
-        rate: NORMAL_RATE,
-        presences: grid.presences,
-        drainTimeoutMs: 30_000,
-      }));
+      ({ result: presence, breakdowns: presenceCpu } = await sampled(bench, sessions, "presence", () =>
+        interleaved(bench, sessions, PHASE.presence, (grid) => ({
+          typists: grid.typists,
+          rate: NORMAL_RATE,
+          presences: grid.presences,
+          drainTimeoutMs: 30_000,
+        })),
+      ));
     }
     for (const { server, grid } of sessions) {
       await closeAll(grid.clients);
@@ -299,6 +361,7 @@ export async function runGrid(bench: Bench, which: { grid: boolean; presence: bo
         ],
       ),
     );
+    breakdownOf(bench, "Where the grid's CPU goes (perf, CPU time)", normal, normalCpu);
     budgetGridNormal(bench, normal);
   }
   if (which.presence) {
@@ -320,6 +383,7 @@ export async function runGrid(bench: Bench, which: { grid: boolean; presence: bo
       notes: presenceIncrementNotes(normal, presence),
     };
     bench.table(table);
+    breakdownOf(bench, "Where the presence phase's CPU goes (perf, CPU time)", presence, presenceCpu);
     const samla = presence.get("samla");
     const reference = presence.get("reference");
     if (samla && reference) {

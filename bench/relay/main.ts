@@ -7,12 +7,14 @@
  *   npm run bench -- --quick            a ~1 minute smoke run (shorter phases; not recorded)
  *   npm run bench -- --scenario grid    one or more of: grid, presence, saturation, room, storm, idle, cold
  *   npm run bench -- --profile DIR      also write V8 CPU profiles of every server process into DIR
+ *   npm run bench -- --perf DIR         sample both servers' CPU time with Linux perf in the grid and
+ *                                       presence phases (files in DIR) and print where it goes
  *   npm run bench -- --saturation-rate N  skip the ramp: N keystrokes/s per client saturate the reference
  *   npm run bench -- --nice -10         run servers and generator at this nice value (a shared machine)
  *   npm run bench -- --samla-data DIR   make Samla's data directories under DIR (default: the OS temp dir)
  */
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import os from "node:os";
 import path from "node:path";
 import { Bench } from "./bench.ts";
@@ -32,6 +34,7 @@ interface Args {
   readonly quick: boolean;
   readonly scenarios: ReadonlySet<Scenario>;
   readonly profileDir: string | null;
+  readonly perfDir: string | null;
   readonly saturationRate: number | null;
   readonly seed: number;
   readonly record: boolean;
@@ -42,7 +45,7 @@ interface Args {
 function usage(message?: string): never {
   if (message) console.error(message);
   console.error(
-    "usage: npm run bench -- [--quick] [--scenario grid,presence,saturation,room,storm,idle,cold] [--profile DIR] [--saturation-rate N] [--nice N] [--samla-data DIR] [--seed N] [--record | --no-record]",
+    "usage: npm run bench -- [--quick] [--scenario grid,presence,saturation,room,storm,idle,cold] [--profile DIR] [--perf DIR] [--saturation-rate N] [--nice N] [--samla-data DIR] [--seed N] [--record | --no-record]",
   );
   process.exit(2);
 }
@@ -51,6 +54,7 @@ function parseArgs(argv: readonly string[]): Args {
   let quick = false;
   const scenarios = new Set<Scenario>();
   let profileDir: string | null = null;
+  let perfDir: string | null = null;
   let saturationRate: number | null = null;
   let seed = 20_260_301;
   let record: boolean | null = null;
@@ -70,6 +74,7 @@ function parseArgs(argv: readonly string[]): Args {
         scenarios.add(name as Scenario);
       }
     } else if (arg === "--profile") profileDir = path.resolve(value());
+    else if (arg === "--perf") perfDir = path.resolve(value());
     else if (arg === "--saturation-rate") saturationRate = Number(value());
     else if (arg === "--seed") seed = Number(value());
     else if (arg === "--nice") nice = Number(value());
@@ -87,6 +92,7 @@ function parseArgs(argv: readonly string[]): Args {
     quick,
     scenarios: all ? new Set(SCENARIOS) : scenarios,
     profileDir,
+    perfDir,
     saturationRate,
     seed,
     // A full run of everything is recorded unless told otherwise; partial or quick runs only when asked.
@@ -153,6 +159,7 @@ function record(section: string): void {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  if (args.perfDir !== null) mkdirSync(args.perfDir, { recursive: true });
   // Read before pinning: once pinned, this process sees only its own core.
   const cores = os.availableParallelism();
   const pinning = planPinning(cores, args.nice);
@@ -164,6 +171,7 @@ async function main(): Promise<void> {
     seed: args.seed,
     pinning,
     profileDir: args.profileDir,
+    perfDir: args.perfDir,
     saturationRate: args.saturationRate,
     dataBase: args.dataBase,
   });

@@ -204,6 +204,12 @@ export interface SamlaOptions {
   readonly pinning: Pinning;
   /** Write a V8 CPU profile of the server into this directory when it exits. */
   readonly profileDir?: string;
+  /** Let Linux perf name JIT-compiled functions (`--perf-basic-prof`, a map file in /tmp). */
+  readonly perfMap?: boolean;
+}
+
+function perfMapArgs(perfMap: boolean | undefined): string[] {
+  return perfMap === true ? ["--perf-basic-prof"] : [];
 }
 
 let serverBuilt = false;
@@ -229,7 +235,7 @@ export function startSamla(options: SamlaOptions): Promise<ServerProcess> {
     options.profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}/samla`];
   return launch({
     kind: "samla",
-    args: [...profile, "dist/server/main.js"],
+    args: [...profile, ...perfMapArgs(options.perfMap), "dist/server/main.js"],
     env: { PORT: "0", HOST: "127.0.0.1", DATA_DIR: options.dataDir, LOG_LEVEL: "warn" },
     portPattern: /http:\/\/localhost:(\d+)/,
     pinning: options.pinning,
@@ -256,6 +262,7 @@ function buildReference(): void {
 export function startReference(options: {
   readonly pinning: Pinning;
   readonly profileDir?: string;
+  readonly perfMap?: boolean;
 }): Promise<ServerProcess> {
   const profile =
     options.profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}/reference`];
@@ -264,7 +271,7 @@ export function startReference(options: {
   if (!existsSync(script)) throw new Error(`missing ${script}`);
   return launch({
     kind: "reference",
-    args: [...profile, REFERENCE_SCRIPT],
+    args: [...profile, ...perfMapArgs(options.perfMap), REFERENCE_SCRIPT],
     env: { PORT: "0", HOST: "127.0.0.1" },
     portPattern: /reference listening on port (\d+)/,
     pinning: options.pinning,
