@@ -5,6 +5,7 @@ import {
   type CpuBreakdown,
   categorize,
   OTHER,
+  RELAYING,
 } from "../../bench/relay/cpuSampling.ts";
 
 // Stacks as `perf script -F ip,sym,dso` prints them, innermost frame first.
@@ -87,6 +88,33 @@ describe("breakdownTable", () => {
     ]);
     expect(row("all")?.[1]).toEqual({ value: 20, digits: 1 });
     expect(row("all")?.[5]).toEqual({ value: 7, digits: 1 });
-    expect(table.notes.at(-1)).toContain("A 8.0 µs per delivery, B 6.0 µs; that is 0.80× the B's whole");
+    expect(table.notes.at(-2)).toContain("A 8.0 µs per delivery, B 6.0 µs; that is 0.80× the B's whole");
+  });
+
+  it("bounds the ratio from below by what every relay does (writing, Yjs, reading, epoll)", () => {
+    const [writing, storing, yjs, presence, reading, epoll] = CATEGORIES.map((c) => c.name);
+    const table = breakdownTable("t", [
+      {
+        label: "A",
+        // 10 samples each of writing, Yjs, reading, epoll (40%), storing and presence 30% each.
+        breakdown: breakdown({
+          [writing ?? ""]: [10, 5],
+          [storing ?? ""]: [30, 0],
+          [yjs ?? ""]: [10, 0],
+          [presence ?? ""]: [30, 0],
+          [reading ?? ""]: [10, 0],
+          [epoll ?? ""]: [10, 10],
+        }),
+        cpuPerDeliveryUs: 50,
+      },
+      {
+        label: "B",
+        breakdown: breakdown({ [writing ?? ""]: [50, 0], [OTHER]: [50, 0] }),
+        cpuPerDeliveryUs: 40,
+      },
+    ]);
+    expect(RELAYING).toEqual([writing, yjs, reading, epoll]);
+    // A: 40% of 50 µs = 20 µs; B: writing only, 50% of 40 µs = 20 µs; 20 / 40 = 0.50×.
+    expect(table.notes.at(-1)).toContain("A 20.0 µs, B 20.0 µs. A's alone is 0.50× the B's whole");
   });
 });
