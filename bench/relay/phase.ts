@@ -1,3 +1,4 @@
+import { monitorEventLoopDelay } from "node:perf_hooks";
 import { deferApplying, meter, type Presence, type Typist } from "./load.ts";
 import { mixSeed, seededRng } from "./prng.ts";
 import {
@@ -65,6 +66,12 @@ export interface PhaseResult {
   readonly relayDelay: DelayHistogram | null;
   /** Samla's update frames to readers over the phase (one per reader per batch relayed); null for the reference. */
   readonly relayFramesOut: number | null;
+  /**
+   * How late this (generator) process's event loop ran during the window, p99 and max, in ms
+   * (`monitorEventLoopDelay`): roughly how long a frame that reached a client's socket could wait
+   * before the generator read and timed it. Merged windows keep the largest.
+   */
+  readonly generatorLoopDelay: { readonly p99Ms: number; readonly maxMs: number };
 }
 
 /** Measures what else ran on the cores while our processes did. */
@@ -135,6 +142,8 @@ export async function runPhase(
   const cpu0 = server.cpuSeconds();
   const gen0 = process.cpuUsage();
   const contention = new Contention(server, pinning);
+  const loopDelay = monitorEventLoopDelay({ resolution: 1 });
+  loopDelay.enable();
   const start = performance.now();
   meter.begin(start);
   await new Promise<void>((resolve) => {
@@ -164,6 +173,7 @@ export async function runPhase(
     const timer = setInterval(tick, TICK_MS);
   });
   const windowEnd = performance.now();
+  loopDelay.disable();
   meter.windowEnd = windowEnd;
   const serverCpuWindow = server.cpuSeconds() - cpu0;
   const [othersOnServerCore, othersOnGeneratorCore] = contention.read();
@@ -199,6 +209,7 @@ export async function runPhase(
     othersOnGeneratorCore,
     relayDelay: metrics0 !== null && metrics1 !== null ? delayDelta(metrics0.delay, metrics1.delay) : null,
     relayFramesOut: metrics0 !== null && metrics1 !== null ? metrics1.framesOut - metrics0.framesOut : null,
+    generatorLoopDelay: { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 },
   };
 }
 
@@ -293,6 +304,10 @@ export function mergeResults(parts: readonly PhaseResult[]): PhaseResult {
     othersOnGeneratorCore: sum((r) => r.othersOnGeneratorCore * r.windowMs) / windowMs,
     relayDelay: mergeDelays(parts.map((r) => r.relayDelay)),
     relayFramesOut: parts.some((r) => r.relayFramesOut === null) ? null : sum((r) => r.relayFramesOut ?? 0),
+    generatorLoopDelay: {
+      p99Ms: Math.max(...parts.map((r) => r.generatorLoopDelay.p99Ms)),
+      maxMs: Math.max(...parts.map((r) => r.generatorLoopDelay.maxMs)),
+    },
   };
 }
 

@@ -89,7 +89,7 @@ async function ramp(bench: Bench, kind: ServerKind, maxRate: number): Promise<Ra
         const cpu = cpuPct(result);
         step = { rate, result, saturated: behind, starved: behind && cpu < STARVED_BELOW_CPU_PCT };
         bench.log(
-          `${SERVER_LABEL[kind]} ramp: ${rate}/s per client → p99 ${summarize(result.latencies).p99.toFixed(0)} ms, server CPU ${cpu.toFixed(0)}%, others on its core ${result.othersOnServerCore.toFixed(0)}%, generator CPU ${((result.generatorCpu / ((result.windowMs + result.drainMs) / 1000)) * 100).toFixed(0)}% (others on its core ${result.othersOnGeneratorCore.toFixed(0)}%)${result.relayDelay === null ? "" : `, own relay delay p99 ≤ ${delayQuantileBoundMs(result.relayDelay, 0.99)} ms`}${behind ? " BEHIND" : ""}`,
+          `${SERVER_LABEL[kind]} ramp: ${rate}/s per client → p99 ${summarize(result.latencies).p99.toFixed(0)} ms, server CPU ${cpu.toFixed(0)}%, others on its core ${result.othersOnServerCore.toFixed(0)}%, generator CPU ${((result.generatorCpu / ((result.windowMs + result.drainMs) / 1000)) * 100).toFixed(0)}% (others on its core ${result.othersOnGeneratorCore.toFixed(0)}%, its loop late by ≤ ${result.generatorLoopDelay.p99Ms.toFixed(0)} ms at p99)${result.relayDelay === null ? "" : `, own relay delay p99 ≤ ${delayQuantileBoundMs(result.relayDelay, 0.99)} ms`}${behind ? " BEHIND" : ""}`,
         );
         // Behind with a core to spare means the server was kept off its core: try the step again.
         if (!step.starved) break;
@@ -192,6 +192,7 @@ export async function runSaturation(bench: Bench): Promise<void> {
         "Latency counts every keystroke of the window, including those delivered while the backlog drained.",
         "Clients apply what they receive after the window (so the generator's core goes to sending and receiving).",
         ...relayDelayNote(results.get("samla")),
+        ...generatorDelayNote(results),
       ],
     ),
   );
@@ -207,4 +208,19 @@ export async function runSaturation(bench: Bench): Promise<void> {
       detail: `Samla p99 ${p99.toFixed(1)} ms (its own relay delay p99 ${samla.relayDelay === null ? "unknown" : `≤ ${delayQuantileBoundMs(samla.relayDelay, 0.99)} ms`}), ${samla.expected - samla.deliveredInWindow} deliveries behind at the end of the window; reference p99 ${refP99.toFixed(1)} ms, ${refBehind} behind`,
     });
   }
+}
+
+/**
+ * The generator times a frame when its event loop reads it, so a late loop adds to the latency it
+ * measures: at this rate the generator receives what the server sends, on one core.
+ */
+function generatorDelayNote(results: ReadonlyMap<ServerKind, PhaseResult>): string[] {
+  const parts = [...results].map(
+    ([kind, r]) =>
+      `${SERVER_LABEL[kind]}'s window p99 ${r.generatorLoopDelay.p99Ms.toFixed(1)} ms, max ${r.generatorLoopDelay.maxMs.toFixed(1)} ms`,
+  );
+  if (parts.length === 0) return [];
+  return [
+    `The generator's own event loop ran late (\`monitorEventLoopDelay\`): ${parts.join("; ")}. A frame that reached a client's socket could wait about that long before the generator read and timed it, so the latency columns include the generator's delay as well as the server's.`,
+  ];
 }
