@@ -209,7 +209,9 @@ export interface SamlaOptions {
 }
 
 function perfMapArgs(perfMap: boolean | undefined): string[] {
-  return perfMap === true ? ["--perf-basic-prof"] : [];
+  // The flag also turns on V8's log, which would land in the working directory (the checkout).
+  const log = path.join(os.tmpdir(), "samla-bench-v8-%p.log");
+  return perfMap === true ? ["--perf-basic-prof", `--logfile=${log}`, "--no-logfile-per-isolate"] : [];
 }
 
 let serverBuilt = false;
