@@ -177,17 +177,23 @@ export function breakdownTable(title: string, servers: readonly SampledServer[])
     `Sampled by \`perf record -e cpu-clock -F ${FREQUENCY} -g\` on each server process over the whole phase (its windows and the pauses between them); ${servers.map((s) => `${s.label} ${s.breakdown.samples.toLocaleString("en")} samples`).join(", ")}. A sample goes to the first category any frame of its stack matches, in the order listed; µs/delivery is its share of the phase's CPU per delivery (from /proc).`,
   ];
   if (first !== undefined && second !== undefined) {
-    const partUs = (server: SampledServer, names: readonly string[], kernelOnly: boolean) => {
-      const counts = kernelOnly ? server.breakdown.kernelByCategory : server.breakdown.byCategory;
+    // µs per delivery of some categories' samples, all of them or only their kernel part.
+    const partUs = (
+      server: SampledServer,
+      names: readonly string[],
+      part: "byCategory" | "kernelByCategory",
+    ) => {
+      const counts = server.breakdown[part];
       const count = names.reduce((sum, name) => sum + (counts.get(name) ?? 0), 0);
       return share(server, count) * server.cpuPerDeliveryUs;
     };
     const ratio = (us: number) => (us / second.cpuPerDeliveryUs).toFixed(2);
-    const writesKernel = partUs(first, [CATEGORIES[0].name], true);
-    const relaying = partUs(first, RELAYING, false);
+    const writing = [CATEGORIES[0].name];
+    const writesKernel = partUs(first, writing, "kernelByCategory");
+    const relaying = partUs(first, RELAYING, "byCategory");
     notes.push(
-      `The kernel's part of writing frames alone (on loopback it includes the reader's side of TCP): ${first.label} ${writesKernel.toFixed(1)} µs per delivery, ${second.label} ${partUs(second, [CATEGORIES[0].name], true).toFixed(1)} µs; that is ${ratio(writesKernel)}× the ${second.label}'s whole CPU per delivery.`,
-      `What every relay does per delivery (${RELAYING.join(", ")}): ${first.label} ${relaying.toFixed(1)} µs, ${second.label} ${partUs(second, RELAYING, false).toFixed(1)} µs. ${first.label}'s alone is ${ratio(relaying)}× the ${second.label}'s whole CPU per delivery: the lowest ratio ${first.label} could reach if everything else it does (storing, presence, GC, the rest) cost nothing.`,
+      `The kernel's part of writing frames alone (on loopback it includes the reader's side of TCP): ${first.label} ${writesKernel.toFixed(1)} µs per delivery, ${second.label} ${partUs(second, writing, "kernelByCategory").toFixed(1)} µs; that is ${ratio(writesKernel)}× the ${second.label}'s whole CPU per delivery.`,
+      `What every relay does per delivery (${RELAYING.join(", ")}): ${first.label} ${relaying.toFixed(1)} µs, ${second.label} ${partUs(second, RELAYING, "byCategory").toFixed(1)} µs. ${first.label}'s alone is ${ratio(relaying)}× the ${second.label}'s whole CPU per delivery: the lowest ratio ${first.label} could reach if everything else it does (storing, presence, GC, the rest) cost nothing.`,
     );
   }
   return { title, columns, rows, notes };
