@@ -1,6 +1,7 @@
 import * as Y from "yjs";
 import { CloseCode } from "../../shared/closeCodes.ts";
 import type { DocRef } from "../../shared/docNames.ts";
+import { atEndOfTurn } from "../turn.ts";
 import type { Connection } from "./connection.ts";
 import { Presence } from "./presence.ts";
 import { type ClientMessage, encodeUpdate } from "./protocol.ts";
@@ -41,7 +42,12 @@ export class Room {
   /** Who is here and what they are doing (awareness), relayed to `connections`. */
   readonly presence: Presence;
   private readonly queue: QueueEntry[] = [];
-  private draining: Promise<void> | null = null;
+  /** Settles once the queue is empty and nothing is being stored (see `settled`). */
+  private drained: Deferred | null = null;
+  /** `applyQueued` is due at the end of this turn. */
+  private applyScheduled = false;
+  /** A batch is being stored; the next one is applied only once this one is relayed. */
+  private storing = false;
   private destroyed = false;
   /** The batch being applied. */
   private batch: Batch = newBatch();
@@ -146,14 +152,16 @@ export class Room {
   }
 
   private startDraining(): void {
-    this.draining ??= this.drain().finally(() => {
-      this.draining = null;
-    });
+    if (this.destroyed) return;
+    this.drained ??= deferred();
+    if (this.applyScheduled || this.storing) return;
+    this.applyScheduled = true;
+    atEndOfTurn("apply", this.applyQueued);
   }
 
   /** Resolves when everything queued so far is persisted and relayed. */
   async settled(): Promise<void> {
-    while (this.draining) await this.draining;
+    while (this.drained) await this.drained.promise;
   }
 
   /** Closes every connection with `code` and releases the document. */
@@ -178,50 +186,90 @@ export class Room {
     this.presence.leave(conn);
   }
 
-  private async drain(): Promise<void> {
-    // Microtask hop so that frames arriving in the same tick form one batch.
-    await Promise.resolve();
-    while (this.queue.length > 0 && !this.destroyed) {
-      const entries = this.queue.splice(0);
-      // A batch of presence alone (most of them, when clients publish where they are) needs no
-      // Yjs transaction, whose bookkeeping costs more than relaying the presence, and no build.
-      const touchesDoc = entries.some(needsDoc);
-      if (touchesDoc && !this.isBuilt) {
-        this.state.build();
-        if (this.destroyed) return;
-      }
-      const batch = this.apply(entries, touchesDoc);
-      const { changes, failed } = batch;
-      const integrated = this.state.takeIntegrated();
-      if (integrated !== null) {
-        this.state.appended(integrated.byteLength);
-        try {
-          await this.options.persist(integrated);
-        } catch (error) {
-          for (const change of changes) change.reject(error);
-          this.options.onFailure(error);
-          return;
-        }
-        if (this.destroyed) {
-          for (const change of changes) change.reject(new Error(`document ${this.name} was closed`));
-          return;
-        }
-        this.options.stats.updatesStored += batch.updates + changes.length - failed.size;
-        // A batch of one writer's updates is not sent back to it; with several writers each gets
-        // the whole (applying one's own update again changes nothing in Yjs).
-        const [soleWriter] = batch.writers.size === 1 ? batch.writers : [null];
-        this.broadcast(encodeUpdate(integrated), soleWriter ?? null);
-        const relayedAt = performance.now();
-        for (const receivedAt of batch.arrivals) {
-          observe(this.options.stats.relayDelays, (relayedAt - receivedAt) / 1000);
-        }
-      }
-      for (const change of changes) {
-        if (failed.has(change)) change.reject(failed.get(change));
-        else change.resolve();
-      }
-      for (const { conn, stateVector } of batch.replies) this.replyToStep1(conn, stateVector);
+  /**
+   * At the end of the turn that read them (see server/turn.ts), before the store commits: what
+   * arrived during the turn is applied as one batch, so it is stored in the turn's one commit and
+   * relayed right after it, as one frame per reader. The next batch waits until this one is relayed.
+   */
+  private readonly applyQueued = (): void => {
+    this.applyScheduled = false;
+    const entries = this.queue.splice(0);
+    if (this.destroyed || entries.length === 0) {
+      this.becomeIdle();
+      return;
     }
+    // A batch of presence alone (most of them, when clients publish where they are) needs no
+    // Yjs transaction, whose bookkeeping costs more than relaying the presence, and no build.
+    const touchesDoc = entries.some(needsDoc);
+    if (touchesDoc && !this.isBuilt) {
+      this.state.build();
+      if (this.destroyed) {
+        this.becomeIdle();
+        return;
+      }
+    }
+    const batch = this.apply(entries, touchesDoc);
+    const integrated = this.state.takeIntegrated();
+    if (integrated === null) {
+      this.answer(batch);
+      this.next();
+      return;
+    }
+    this.state.appended(integrated.byteLength);
+    // Called now, synchronously, so that the store has the append before its commit stage.
+    this.storing = true;
+    void this.storeAndRelay(batch, integrated);
+  };
+
+  private async storeAndRelay(batch: Batch, integrated: Uint8Array): Promise<void> {
+    const { changes } = batch;
+    try {
+      await this.options.persist(integrated);
+    } catch (error) {
+      this.storing = false;
+      for (const change of changes) change.reject(error);
+      this.options.onFailure(error);
+      return this.becomeIdle();
+    }
+    this.storing = false;
+    if (this.destroyed) {
+      for (const change of changes) change.reject(new Error(`document ${this.name} was closed`));
+      return this.becomeIdle();
+    }
+    this.options.stats.updatesStored += batch.updates + changes.length - batch.failed.size;
+    // A batch of one writer's updates is not sent back to it; with several writers each gets
+    // the whole (applying one's own update again changes nothing in Yjs).
+    const [soleWriter] = batch.writers.size === 1 ? batch.writers : [null];
+    this.broadcast(encodeUpdate(integrated), soleWriter ?? null);
+    const relayedAt = performance.now();
+    for (const receivedAt of batch.arrivals) {
+      observe(this.options.stats.relayDelays, (relayedAt - receivedAt) / 1000);
+    }
+    this.answer(batch);
+    this.next();
+  }
+
+  /** Settles a batch's server-side changes and answers its sync requests, once it is stored. */
+  private answer(batch: Batch): void {
+    for (const change of batch.changes) {
+      if (batch.failed.has(change)) change.reject(batch.failed.get(change));
+      else change.resolve();
+    }
+    for (const { conn, stateVector } of batch.replies) this.replyToStep1(conn, stateVector);
+  }
+
+  /** After a batch: the next one at the end of this turn or the next, or idle. */
+  private next(): void {
+    if (this.queue.length > 0 && !this.destroyed) {
+      this.applyScheduled = true;
+      atEndOfTurn("apply", this.applyQueued);
+    } else this.becomeIdle();
+  }
+
+  private becomeIdle(): void {
+    const drained = this.drained;
+    this.drained = null;
+    drained?.resolve();
   }
 
   /** Applies a batch's entries, in one transaction if any touches the document. */
@@ -352,3 +400,16 @@ const REFUSES_LATER_MESSAGES: ReadonlySet<CloseCode | null> = new Set<CloseCode 
   CloseCode.PolicyViolation,
   CloseCode.DocumentFull,
 ]);
+
+interface Deferred {
+  readonly promise: Promise<void>;
+  readonly resolve: () => void;
+}
+
+function deferred(): Deferred {
+  let resolve = (): void => {};
+  const promise = new Promise<void>((settle) => {
+    resolve = settle;
+  });
+  return { promise, resolve };
+}

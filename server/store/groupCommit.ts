@@ -1,6 +1,9 @@
+import { atEndOfTurn } from "../turn.ts";
+
 /**
  * Group commit: appends requested during one turn of the event loop are written together, in one
- * transaction, right after the turn's I/O (`setImmediate`). One commit per turn instead of one per
+ * transaction, at the end of the turn (`atEndOfTurn`'s commit stage, after the rooms have applied
+ * what the turn's I/O brought). One commit per turn instead of one per
  * room and batch: a commit costs about the same whether it carries one update or fifty, so under
  * load storing gets cheaper per update instead of stalling every room in turn.
  *
@@ -36,7 +39,7 @@ export class GroupCommit {
       this.#pending.push({ ...request, resolve, reject });
       if (this.#scheduled) return;
       this.#scheduled = true;
-      setImmediate(() => {
+      atEndOfTurn("commit", () => {
         this.#scheduled = false;
         this.flush();
       });

@@ -148,4 +148,44 @@ describe("relay batching", () => {
     await eventually(() => expect(third.received.some((m) => m.type === "sync-step2")).toBe(true));
     expect(docOf(third).getText("note").toString()).toBe("abc!");
   });
+
+  it("relays what several writers of several tables sent in one turn as one row and one frame per reader", async () => {
+    const server = await startServer();
+    const workshop = await server.createWorkshop({ tables: 2 });
+    const token = workshop.facilitatorToken;
+    const tables = await Promise.all(
+      workshop.tables.map(async (table) => {
+        const name = docName(tableDoc(workshop.workshopId, table.id));
+        const reader = openRawSocket(server, name, token);
+        const writers = [openRawSocket(server, name, token), openRawSocket(server, name, token)];
+        for (const socket of [reader, ...writers]) await awaitAdmitted(socket);
+        return { name, reader, writers, typed: [keystrokes(5), keystrokes(5)] };
+      }),
+    );
+    const before = await Promise.all(
+      tables.map(async ({ name, reader }) => ({
+        rows: await server.app.store.logLength(name),
+        frames: updatesIn(reader),
+      })),
+    );
+    for (const { writers, typed } of tables) {
+      writers.forEach((writer, i) => {
+        for (const update of typed[i]!.updates) writer.send(encodeUpdate(update));
+      });
+    }
+    // The server runs in this process: while this turn computes, every frame reaches its socket,
+    // so the next turn reads them all (four sockets, two rooms) before it applies any.
+    const until = performance.now() + 100;
+    while (performance.now() < until) {
+      // busy
+    }
+    for (const [i, { name, reader, typed }] of tables.entries()) {
+      const expected = new Y.Doc();
+      for (const { updates } of typed) for (const update of updates) Y.applyUpdate(expected, update);
+      const want = expected.getText("note").toString();
+      await eventually(() => expect(docOf(reader).getText("note").toString()).toBe(want));
+      expect(updatesIn(reader) - (before[i]?.frames ?? 0)).toBe(1);
+      expect((await server.app.store.logLength(name)) - (before[i]?.rows ?? 0)).toBe(1);
+    }
+  });
 });
