@@ -188,8 +188,18 @@ export function relayDelayNote(result: PhaseResult | undefined): string[] {
     const ms = delayQuantileBoundMs(delay, quantile);
     return Number.isFinite(ms) ? `≤ ${ms} ms` : "> the largest bucket";
   };
+  const loop = result?.serverLoopDelay;
+  const loopBound = (quantile: number) => {
+    const ms = loop ? delayQuantileBoundMs(loop, quantile) : Number.POSITIVE_INFINITY;
+    return Number.isFinite(ms) ? `≤ ${ms} ms` : "> the largest bucket";
+  };
   return [
     `Samla's own relay delay (its /metrics \`samla_relay_delay_seconds\`: an update's arrival to its relay, stored first; no network or generator in it): p50 ${bound(0.5)}, p99 ${bound(0.99)}, ${within100.toFixed(1)}% within 100 ms, over ${delay.count.toLocaleString("en")} updates.`,
+    ...(loop == null || loop.count === 0
+      ? []
+      : [
+          `Samla's event loop ran late (\`samla_event_loop_delay_seconds\`, a timer due every 10 ms; a frame can wait unread in a socket about that long, before the relay delay starts): p50 ${loopBound(0.5)}, p99 ${loopBound(0.99)}, p99.9 ${loopBound(0.999)}, over ${loop.count.toLocaleString("en")} samples.`,
+        ]),
     ...(result?.relayFramesOut == null || result.delivered === 0
       ? []
       : [

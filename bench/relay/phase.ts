@@ -64,6 +64,11 @@ export interface PhaseResult {
    * without the network's and the generator's share of the latency. Null for the reference.
    */
   readonly relayDelay: DelayHistogram | null;
+  /**
+   * How late Samla's event loop ran over the phase (its /metrics `samla_event_loop_delay_seconds`):
+   * long turns, during which frames wait unread in its sockets. Null for the reference.
+   */
+  readonly serverLoopDelay: DelayHistogram | null;
   /** Samla's update frames to readers over the phase (one per reader per batch relayed); null for the reference. */
   readonly relayFramesOut: number | null;
   /**
@@ -209,6 +214,8 @@ export async function runPhase(
     othersOnGeneratorCore,
     relayDelay: metrics0 !== null && metrics1 !== null ? delayDelta(metrics0.delay, metrics1.delay) : null,
     relayFramesOut: metrics0 !== null && metrics1 !== null ? metrics1.framesOut - metrics0.framesOut : null,
+    serverLoopDelay:
+      metrics0 !== null && metrics1 !== null ? delayDelta(metrics0.loopDelay, metrics1.loopDelay) : null,
     generatorLoopDelay: { p99Ms: loopDelay.percentile(99) / 1e6, maxMs: loopDelay.max / 1e6 },
   };
 }
@@ -303,6 +310,7 @@ export function mergeResults(parts: readonly PhaseResult[]): PhaseResult {
     othersOnServerCore: sum((r) => r.othersOnServerCore * r.windowMs) / windowMs,
     othersOnGeneratorCore: sum((r) => r.othersOnGeneratorCore * r.windowMs) / windowMs,
     relayDelay: mergeDelays(parts.map((r) => r.relayDelay)),
+    serverLoopDelay: mergeDelays(parts.map((r) => r.serverLoopDelay)),
     relayFramesOut: parts.some((r) => r.relayFramesOut === null) ? null : sum((r) => r.relayFramesOut ?? 0),
     generatorLoopDelay: {
       p99Ms: Math.max(...parts.map((r) => r.generatorLoopDelay.p99Ms)),

@@ -89,7 +89,7 @@ async function ramp(bench: Bench, kind: ServerKind, maxRate: number): Promise<Ra
         const cpu = cpuPct(result);
         step = { rate, result, saturated: behind, starved: behind && cpu < STARVED_BELOW_CPU_PCT };
         bench.log(
-          `${SERVER_LABEL[kind]} ramp: ${rate}/s per client → p99 ${summarize(result.latencies).p99.toFixed(0)} ms, server CPU ${cpu.toFixed(0)}%, others on its core ${result.othersOnServerCore.toFixed(0)}%, generator CPU ${((result.generatorCpu / ((result.windowMs + result.drainMs) / 1000)) * 100).toFixed(0)}% (others on its core ${result.othersOnGeneratorCore.toFixed(0)}%, its loop late by ≤ ${result.generatorLoopDelay.p99Ms.toFixed(0)} ms at p99)${result.relayDelay === null ? "" : `, own relay delay p99 ≤ ${delayQuantileBoundMs(result.relayDelay, 0.99)} ms`}${behind ? " BEHIND" : ""}`,
+          `${SERVER_LABEL[kind]} ramp: ${rate}/s per client → p99 ${summarize(result.latencies).p99.toFixed(0)} ms, server CPU ${cpu.toFixed(0)}%, others on its core ${result.othersOnServerCore.toFixed(0)}%, generator CPU ${((result.generatorCpu / ((result.windowMs + result.drainMs) / 1000)) * 100).toFixed(0)}% (others on its core ${result.othersOnGeneratorCore.toFixed(0)}%, its loop late by ≤ ${result.generatorLoopDelay.p99Ms.toFixed(0)} ms at p99)${result.relayDelay === null ? "" : `, own relay delay p99 ≤ ${delayQuantileBoundMs(result.relayDelay, 0.99)} ms`}${result.serverLoopDelay === null ? "" : `, own loop late p99 ≤ ${delayQuantileBoundMs(result.serverLoopDelay, 0.99)} ms`}${behind ? " BEHIND" : ""}`,
         );
         // Behind with a core to spare means the server was kept off its core: try the step again.
         if (!step.starved) break;

@@ -299,32 +299,43 @@ export interface DelayHistogram {
   readonly count: number;
 }
 
-/** What Samla's /metrics say of its relaying: the delay histogram and the update frames sent. */
+/** What Samla's /metrics say of its relaying: two delay histograms and the update frames sent. */
 export interface RelayMetrics {
+  /** `samla_relay_delay_seconds`: an update's arrival at its room to its relay. */
   readonly delay: DelayHistogram;
+  /** `samla_event_loop_delay_seconds`: how late a timer due every 10 ms ran. */
+  readonly loopDelay: DelayHistogram;
   /** Update frames sent to readers (`samla_updates_out_total`): one per reader per relayed batch. */
   readonly framesOut: number;
 }
 
-/** Samla's `samla_relay_delay_seconds` (an update's arrival to its relay) and frames out; null for the reference. */
+/** Samla's relay delay, event-loop delay and frames out, from its /metrics; null for the reference. */
 export async function relayMetrics(server: ServerProcess): Promise<RelayMetrics | null> {
   if (server.kind !== "samla") return null;
   try {
     const text = await (await fetch(`${server.origin}/metrics`)).text();
-    const bounds: number[] = [];
-    const cumulative: number[] = [];
-    for (const match of text.matchAll(/^samla_relay_delay_seconds_bucket\{le="([^"]+)"\} (\d+)$/gm)) {
-      if (match[1] === "+Inf" || match[1] === undefined) continue;
-      bounds.push(Number(match[1]));
-      cumulative.push(Number(match[2]));
-    }
-    const count = /^samla_relay_delay_seconds_count (\d+)$/m.exec(text)?.[1];
+    const delay = histogramOf(text, "samla_relay_delay_seconds");
+    const loopDelay = histogramOf(text, "samla_event_loop_delay_seconds");
     const framesOut = /^samla_updates_out_total (\d+)$/m.exec(text)?.[1];
-    if (count === undefined || framesOut === undefined) return null;
-    return { delay: { bounds, cumulative, count: Number(count) }, framesOut: Number(framesOut) };
+    if (delay === null || loopDelay === null || framesOut === undefined) return null;
+    return { delay, loopDelay, framesOut: Number(framesOut) };
   } catch {
     return null;
   }
+}
+
+/** A Prometheus histogram from /metrics text, without its +Inf bucket; null if it is not there. */
+export function histogramOf(text: string, name: string): DelayHistogram | null {
+  const bounds: number[] = [];
+  const cumulative: number[] = [];
+  for (const match of text.matchAll(new RegExp(`^${name}_bucket\\{le="([^"]+)"\\} (\\d+)$`, "gm"))) {
+    if (match[1] === "+Inf" || match[1] === undefined) continue;
+    bounds.push(Number(match[1]));
+    cumulative.push(Number(match[2]));
+  }
+  const count = new RegExp(`^${name}_count (\\d+)$`, "m").exec(text)?.[1];
+  if (count === undefined) return null;
+  return { bounds, cumulative, count: Number(count) };
 }
 
 /** What was observed between two reads of the same histogram. */

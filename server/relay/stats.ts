@@ -90,7 +90,7 @@ export interface Histogram {
   readonly buckets: number[];
 }
 
-function emptyHistogram(bounds: readonly number[]): Histogram {
+export function emptyHistogram(bounds: readonly number[]): Histogram {
   return { bounds, count: 0, sumSeconds: 0, buckets: bounds.map(() => 0) };
 }
 

@@ -1,4 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
+import { LoopDelaySampler } from "../loopDelay.ts";
 import type { Relay } from "../relay/relay.ts";
 import type { Histogram } from "../relay/stats.ts";
 
@@ -10,12 +11,19 @@ const CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
  * internet (see docs/api.md).
  */
 export const metricsRoutes: FastifyPluginAsync = async (app) => {
+  const loopDelay = new LoopDelaySampler();
+  loopDelay.start();
+  app.addHook("onClose", async () => loopDelay.stop());
   app.get("/metrics", async (_request, reply) => {
-    return reply.header("content-type", CONTENT_TYPE).send(renderMetrics(app.relay));
+    return reply.header("content-type", CONTENT_TYPE).send(renderMetrics(app.relay, loopDelay.histogram));
   });
 };
 
-export function renderMetrics(relay: Relay, uptimeSeconds: number = process.uptime()): string {
+export function renderMetrics(
+  relay: Relay,
+  loopDelay: Histogram,
+  uptimeSeconds: number = process.uptime(),
+): string {
   const { stats } = relay;
   const out: string[] = [];
   const metric = (name: string, type: "counter" | "gauge", help: string, value: number): void => {
@@ -87,6 +95,11 @@ export function renderMetrics(relay: Relay, uptimeSeconds: number = process.upti
     "relay_delay_seconds",
     "Time from a client's update arriving to its relay to the document's other connections (stored first).",
     stats.relayDelays,
+  );
+  histogram(
+    "event_loop_delay_seconds",
+    "How late a timer due every 10 ms ran: long turns of the event loop, during which nothing is read.",
+    loopDelay,
   );
 
   const memory = process.memoryUsage();

@@ -111,10 +111,11 @@ describe("GET /metrics", () => {
       expect(relayed).toBeLessThanOrEqual(samples.get("samla_updates_in_total") ?? 0);
       expect(samples.get('samla_relay_delay_seconds_bucket{le="+Inf"}')).toBe(relayed);
       expect(samples.get("samla_relay_delay_seconds_sum")).toBeGreaterThan(0);
+      expect(samples.get("samla_event_loop_delay_seconds_count")).toBeGreaterThan(0);
     });
     const { text, samples } = await metrics(server);
     // Buckets are cumulative, and an idle test server relays within seconds.
-    for (const histogram of ["store_write", "relay_delay"]) {
+    for (const histogram of ["store_write", "relay_delay", "event_loop_delay"]) {
       const buckets = [...samples].filter(([name]) => name.startsWith(`samla_${histogram}_seconds_bucket`));
       expect(buckets.length).toBeGreaterThan(5);
       for (let i = 1; i < buckets.length; i++) {
@@ -134,5 +135,26 @@ describe("GET /metrics", () => {
     ]) {
       expect(text).not.toContain(secret);
     }
+  });
+
+  it("shows a long turn of the event loop in its event-loop delay histogram", async () => {
+    const server = await startServer();
+    const lateOver100ms = async () => {
+      const { samples } = await metrics(server);
+      return (
+        (samples.get("samla_event_loop_delay_seconds_count") ?? 0) -
+        (samples.get('samla_event_loop_delay_seconds_bucket{le="0.1"}') ?? 0)
+      );
+    };
+    await eventually(async () =>
+      expect((await metrics(server)).samples.get("samla_event_loop_delay_seconds_count")).toBeGreaterThan(0),
+    );
+    const before = await lateOver100ms();
+    // The server runs in this process: a turn that computes for 150 ms delays its sampler too.
+    const until = performance.now() + 150;
+    while (performance.now() < until) {
+      // busy: nothing else runs
+    }
+    await eventually(async () => expect(await lateOver100ms()).toBeGreaterThan(before));
   });
 });
