@@ -1,4 +1,5 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
+import { collectGarbage } from "./heap.ts";
 import { deferApplying, meter, type Presence, type Typist } from "./load.ts";
 import { mixSeed, seededRng } from "./prng.ts";
 import {
@@ -141,6 +142,7 @@ export async function runPhase(
   }));
 
   await settle(server);
+  collectGarbage();
   if (plan.quiet !== false) await awaitQuiet(server, pinning);
   if (plan.deferApply === true) deferApplying(true);
   const metrics0 = await relayMetrics(server);
