@@ -260,9 +260,9 @@ async function interleaved(
  * Runs an interleaved phase, sampling every server's CPU time with Linux perf when asked to
  * (`--perf DIR`; see cpuSampling.ts): the breakdowns, by server, or null.
  */
-async function sampled<T>(
+export async function sampled<T>(
   bench: Bench,
-  sessions: readonly Session[],
+  sessions: readonly { readonly server: ServerProcess }[],
   name: string,
   phase: () => Promise<T>,
 ): Promise<{ readonly result: T; readonly breakdowns: Map<ServerKind, CpuBreakdown> | null }> {
@@ -288,7 +288,7 @@ async function sampled<T>(
 }
 
 /** The perf breakdown of a phase as a table, if it was sampled. */
-function breakdownOf(
+export function breakdownOf(
   bench: Bench,
   title: string,
   results: ReadonlyMap<ServerKind, PhaseResult>,

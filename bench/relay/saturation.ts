@@ -1,5 +1,7 @@
 import type { Bench } from "./bench.ts";
+import type { CpuBreakdown } from "./cpuSampling.ts";
 import {
+  breakdownOf,
   comparison,
   gridScripts,
   gridTables,
@@ -11,6 +13,7 @@ import {
   phaseRow,
   relayDelayNote,
   SERVERS,
+  sampled,
   seconds,
   undelivered,
   warmUp,
@@ -161,6 +164,7 @@ export async function runSaturation(bench: Bench): Promise<void> {
   }
   const scripts = gridScripts(gridTables(bench), mixSeed(bench.settings.seed, PHASE.double));
   const results = new Map<ServerKind, PhaseResult>();
+  const breakdowns = new Map<ServerKind, CpuBreakdown>();
   for (const kind of SERVERS) {
     await bench.withServer(kind, async (server) => {
       const grid = await openGrid(bench, server, scripts);
@@ -168,15 +172,19 @@ export async function runSaturation(bench: Bench): Promise<void> {
       bench.log(
         `${SERVER_LABEL[kind]}: grid at ${doubled} keystrokes/s per client (2× the reference's saturation)`,
       );
-      const result = await runPhase(server, bench.settings.pinning, {
-        typists: grid.typists,
-        rate: doubled,
-        durationMs: seconds(bench, 15, 3),
-        drainTimeoutMs: seconds(bench, 90, 30),
-        seed: mixSeed(bench.settings.seed, PHASE.double),
-        deferApply: true,
-      });
+      const { result, breakdowns: sampledHere } = await sampled(bench, [{ server }], `double-${kind}`, () =>
+        runPhase(server, bench.settings.pinning, {
+          typists: grid.typists,
+          rate: doubled,
+          durationMs: seconds(bench, 15, 3),
+          drainTimeoutMs: seconds(bench, 90, 30),
+          seed: mixSeed(bench.settings.seed, PHASE.double),
+          deferApply: true,
+        }),
+      );
       results.set(kind, result);
+      const breakdown = sampledHere?.get(kind);
+      if (breakdown !== undefined) breakdowns.set(kind, breakdown);
       await closeAll(grid.clients);
       if (result.delivered === result.expected)
         bench.converged(`${SERVER_LABEL[kind]} 2× saturation`, grid.loads);
@@ -195,6 +203,12 @@ export async function runSaturation(bench: Bench): Promise<void> {
         ...generatorDelayNote(results),
       ],
     ),
+  );
+  breakdownOf(
+    bench,
+    "Where the CPU goes at 2× the reference's saturation (perf, CPU time)",
+    results,
+    breakdowns,
   );
   const samla = results.get("samla");
   const reference = results.get("reference");
