@@ -198,7 +198,7 @@ export function relayDelayNote(result: PhaseResult | undefined): string[] {
     ...(loop == null || loop.count === 0
       ? []
       : [
-          `Samla's event loop ran late (\`samla_event_loop_delay_seconds\`, a timer due every 10 ms; a frame can wait unread in a socket about that long, before the relay delay starts): p50 ${loopBound(0.5)}, p99 ${loopBound(0.99)}, p99.9 ${loopBound(0.999)}, over ${loop.count.toLocaleString("en")} samples.`,
+          `Samla's event loop ran late (\`samla_event_loop_delay_seconds\`, sampled every 20 ms by Node's \`monitorEventLoopDelay\`; a frame can wait unread in a socket about that long, before the relay delay starts): p50 ${loopBound(0.5)}, p99 ${loopBound(0.99)}, p99.9 ${loopBound(0.999)}, over ${loop.count.toLocaleString("en")} samples.`,
         ]),
     ...(result?.relayFramesOut == null || result.delivered === 0
       ? []

@@ -98,7 +98,7 @@ export function renderMetrics(
   );
   histogram(
     "event_loop_delay_seconds",
-    "How late a timer due every 10 ms ran: long turns of the event loop, during which nothing is read.",
+    "How late the event loop ran, sampled every 20 ms: long turns, during which nothing is read.",
     loopDelay,
   );
 

@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
 import { delayDelta, delayQuantileBoundMs, histogramOf } from "../../bench/relay/servers.ts";
+import { shareAtOrBelow } from "../../server/loopDelay.ts";
 
 /** /metrics text as Samla renders a histogram: cumulative buckets, +Inf, sum and count. */
 const METRICS = [
@@ -46,5 +47,27 @@ describe("the bench's reading of Samla's /metrics histograms", () => {
       cumulative: [6, 50, 54],
       count: 50,
     });
+  });
+});
+
+describe("shareAtOrBelow (folding Node's event-loop delay histogram into buckets)", () => {
+  const points: [number, number][] = [
+    [0, 10e6],
+    [50, 20e6],
+    [75, 21e6],
+    [87.5, 40e6],
+    [100, 170e6],
+  ];
+  it.each([
+    [5e6, 0],
+    [10e6, 0],
+    [20e6, 0.5],
+    [25e6, 0.75],
+    [45e6, 0.875],
+    [120e6, 0.875],
+    [170e6, 1],
+    [1e12, 1],
+  ])("at or below %d ns: %d", (ns, share) => {
+    expect(shareAtOrBelow(points, ns)).toBe(share);
   });
 });
