@@ -3,6 +3,7 @@ import { CloseCode } from "../../shared/closeCodes.ts";
 import type { DocRef } from "../../shared/docNames.ts";
 import { atEndOfTurn } from "../turn.ts";
 import type { Connection } from "./connection.ts";
+import { Outstanding } from "./outstanding.ts";
 import { Presence } from "./presence.ts";
 import { type ClientMessage, encodeUpdate } from "./protocol.ts";
 import { type Batch, needsDoc, newBatch, type QueueEntry } from "./queue.ts";
@@ -42,8 +43,8 @@ export class Room {
   /** Who is here and what they are doing (awareness), relayed to `connections`. */
   readonly presence: Presence;
   private readonly queue: QueueEntry[] = [];
-  /** Settles once the queue is empty and nothing is being stored (see `settled`). */
-  private drained: Deferred | null = null;
+  /** The queue is not empty or a batch is being stored (see `settled`). */
+  private readonly work = new Outstanding();
   /** `applyQueued` is due at the end of this turn. */
   private applyScheduled = false;
   /** A batch is being stored; the next one is applied only once this one is relayed. */
@@ -153,7 +154,7 @@ export class Room {
 
   private startDraining(): void {
     if (this.destroyed) return;
-    this.drained ??= deferred();
+    this.work.begin();
     if (this.applyScheduled || this.storing) return;
     this.applyScheduled = true;
     atEndOfTurn("apply", this.applyQueued);
@@ -161,7 +162,7 @@ export class Room {
 
   /** Resolves when everything queued so far is persisted and relayed. */
   async settled(): Promise<void> {
-    while (this.drained) await this.drained.promise;
+    await this.work.settled();
   }
 
   /** Closes every connection with `code` and releases the document. */
@@ -195,7 +196,7 @@ export class Room {
     this.applyScheduled = false;
     const entries = this.queue.splice(0);
     if (this.destroyed || entries.length === 0) {
-      this.becomeIdle();
+      this.work.end();
       return;
     }
     // A batch of presence alone (most of them, when clients publish where they are) needs no
@@ -204,7 +205,7 @@ export class Room {
     if (touchesDoc && !this.isBuilt) {
       this.state.build();
       if (this.destroyed) {
-        this.becomeIdle();
+        this.work.end();
         return;
       }
     }
@@ -229,12 +230,12 @@ export class Room {
       this.storing = false;
       for (const change of changes) change.reject(error);
       this.options.onFailure(error);
-      return this.becomeIdle();
+      return this.work.end();
     }
     this.storing = false;
     if (this.destroyed) {
       for (const change of changes) change.reject(new Error(`document ${this.name} was closed`));
-      return this.becomeIdle();
+      return this.work.end();
     }
     this.options.stats.updatesStored += batch.updates + changes.length - batch.failed.size;
     // A batch of one writer's updates is not sent back to it; with several writers each gets
@@ -263,13 +264,7 @@ export class Room {
     if (this.queue.length > 0 && !this.destroyed) {
       this.applyScheduled = true;
       atEndOfTurn("apply", this.applyQueued);
-    } else this.becomeIdle();
-  }
-
-  private becomeIdle(): void {
-    const drained = this.drained;
-    this.drained = null;
-    drained?.resolve();
+    } else this.work.end();
   }
 
   /** Applies a batch's entries, in one transaction if any touches the document. */
@@ -400,16 +395,3 @@ const REFUSES_LATER_MESSAGES: ReadonlySet<CloseCode | null> = new Set<CloseCode 
   CloseCode.PolicyViolation,
   CloseCode.DocumentFull,
 ]);
-
-interface Deferred {
-  readonly promise: Promise<void>;
-  readonly resolve: () => void;
-}
-
-function deferred(): Deferred {
-  let resolve = (): void => {};
-  const promise = new Promise<void>((settle) => {
-    resolve = settle;
-  });
-  return { promise, resolve };
-}
