@@ -12,7 +12,13 @@ import { mergeResults, type PhasePlan, type PhaseResult, runPhase, sleep } from 
 import { mixSeed } from "./prng.ts";
 import { MB, num, type Row, ratioRow, summarize, type Table, withoutColumns } from "./report.ts";
 import { Script } from "./script.ts";
-import { delayQuantileBoundMs, SERVER_LABEL, type ServerKind, type ServerProcess } from "./servers.ts";
+import {
+  type DelayHistogram,
+  delayQuantileBoundMs,
+  SERVER_LABEL,
+  type ServerKind,
+  type ServerProcess,
+} from "./servers.ts";
 import { openVenue, syncUrl } from "./venue.ts";
 
 export const PER_TABLE = 10;
@@ -178,21 +184,21 @@ export function comparison(title: string, rows: Map<ServerKind, Row>, notes: str
   return table;
 }
 
+/** A histogram's bound for a quantile, as text: "≤ 25 ms", or past its largest bucket. */
+function quantileBound(histogram: DelayHistogram, quantile: number): string {
+  const ms = delayQuantileBoundMs(histogram, quantile);
+  return Number.isFinite(ms) ? `≤ ${ms} ms` : "> the largest bucket";
+}
+
 /** Samla's own relay delay over a phase (from its /metrics), as a sentence; empty if unknown. */
 export function relayDelayNote(result: PhaseResult | undefined): string[] {
   const delay = result?.relayDelay;
   if (delay === null || delay === undefined || delay.count === 0) return [];
   const index100 = delay.bounds.indexOf(0.1);
   const within100 = ((delay.cumulative[index100] ?? 0) / delay.count) * 100;
-  const bound = (quantile: number) => {
-    const ms = delayQuantileBoundMs(delay, quantile);
-    return Number.isFinite(ms) ? `≤ ${ms} ms` : "> the largest bucket";
-  };
+  const bound = (quantile: number) => quantileBound(delay, quantile);
   const loop = result?.serverLoopDelay;
-  const loopBound = (quantile: number) => {
-    const ms = loop ? delayQuantileBoundMs(loop, quantile) : Number.POSITIVE_INFINITY;
-    return Number.isFinite(ms) ? `≤ ${ms} ms` : "> the largest bucket";
-  };
+  const loopBound = (quantile: number) => (loop ? quantileBound(loop, quantile) : "unknown");
   return [
     `Samla's own relay delay (its /metrics \`samla_relay_delay_seconds\`: an update's arrival to its relay, stored first; no network or generator in it): p50 ${bound(0.5)}, p99 ${bound(0.99)}, ${within100.toFixed(1)}% within 100 ms, over ${delay.count.toLocaleString("en")} updates.`,
     ...(loop == null || loop.count === 0

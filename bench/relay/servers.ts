@@ -303,7 +303,7 @@ export interface DelayHistogram {
 export interface RelayMetrics {
   /** `samla_relay_delay_seconds`: an update's arrival at its room to its relay. */
   readonly delay: DelayHistogram;
-  /** `samla_event_loop_delay_seconds`: how late a timer due every 10 ms ran. */
+  /** `samla_event_loop_delay_seconds`: how late the event loop ran (Node's sampler, every 20 ms). */
   readonly loopDelay: DelayHistogram;
   /** Update frames sent to readers (`samla_updates_out_total`): one per reader per relayed batch. */
   readonly framesOut: number;

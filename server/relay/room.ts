@@ -155,7 +155,10 @@ export class Room {
   private startDraining(): void {
     if (this.destroyed) return;
     this.work.begin();
-    if (this.applyScheduled || this.storing) return;
+    if (!this.applyScheduled && !this.storing) this.scheduleApply();
+  }
+
+  private scheduleApply(): void {
     this.applyScheduled = true;
     atEndOfTurn("apply", this.applyQueued);
   }
@@ -261,10 +264,8 @@ export class Room {
 
   /** After a batch: the next one at the end of this turn or the next, or idle. */
   private next(): void {
-    if (this.queue.length > 0 && !this.destroyed) {
-      this.applyScheduled = true;
-      atEndOfTurn("apply", this.applyQueued);
-    } else this.work.end();
+    if (this.queue.length > 0 && !this.destroyed) this.scheduleApply();
+    else this.work.end();
   }
 
   /** Applies a batch's entries, in one transaction if any touches the document. */
