@@ -22,7 +22,7 @@ export function checkConvergence(loads: readonly DocLoad[]): Convergence {
       if (load.seed !== null) Y.applyUpdate(expectedDoc, load.seed);
       for (const typist of load.typists) {
         for (let op = 0; op < typist.sent; op++) {
-          const update = typist.script.ops[op];
+          const update = typist.script.ops.at(op);
           if (update !== undefined) Y.applyUpdate(expectedDoc, update);
         }
       }

@@ -6,49 +6,80 @@
  * collection took a quarter of the generator's core. Packed copies die young instead.
  */
 
-/** Updates received and not yet applied, copied into one growing buffer. */
-export class Inbox {
-  #bytes = new Uint8Array(4096);
-  #used = 0;
-  #lengths = new Uint32Array(64);
+/**
+ * A growing list of byte strings in one buffer: no object per entry for the collector to trace
+ * (the grid's scripts hold ≈ 360,000 keystrokes at 2× saturation; as a Buffer each, ≈ 16 bytes
+ * of data cost ≈ 100 bytes of heap, and marking them took a third of every major collection). `at` hands out views; they stay valid, since a grown buffer is a
+ * new one and what was written is never overwritten.
+ */
+export class ByteList {
+  #bytes: Uint8Array;
+  #ends = new Uint32Array(64);
   #count = 0;
 
-  get size(): number {
+  constructor(initialBytes = 4096) {
+    this.#bytes = new Uint8Array(initialBytes);
+  }
+
+  get length(): number {
     return this.#count;
   }
 
-  push(update: Uint8Array): void {
-    if (this.#used + update.byteLength > this.#bytes.byteLength) {
-      const grown = new Uint8Array(Math.max(this.#bytes.byteLength * 2, this.#used + update.byteLength));
-      grown.set(this.#bytes.subarray(0, this.#used));
+  /** Bytes it can hold before growing. */
+  get capacity(): number {
+    return this.#bytes.byteLength;
+  }
+
+  push(entry: Uint8Array): void {
+    const used = this.#used();
+    if (used + entry.byteLength > this.#bytes.byteLength) {
+      const grown = new Uint8Array(Math.max(this.#bytes.byteLength * 2, used + entry.byteLength));
+      grown.set(this.#bytes.subarray(0, used));
       this.#bytes = grown;
     }
-    this.#bytes.set(update, this.#used);
-    this.#used += update.byteLength;
-    if (this.#count === this.#lengths.length) {
-      const grown = new Uint32Array(this.#lengths.length * 2);
-      grown.set(this.#lengths);
-      this.#lengths = grown;
+    this.#bytes.set(entry, used);
+    if (this.#count === this.#ends.length) {
+      const grown = new Uint32Array(this.#ends.length * 2);
+      grown.set(this.#ends);
+      this.#ends = grown;
     }
-    this.#lengths[this.#count++] = update.byteLength;
+    this.#ends[this.#count++] = used + entry.byteLength;
+  }
+
+  /** Entry `index`, or undefined past the end. */
+  at(index: number): Uint8Array | undefined {
+    if (index < 0 || index >= this.#count) return undefined;
+    return this.#bytes.subarray(index === 0 ? 0 : (this.#ends[index - 1] ?? 0), this.#ends[index]);
+  }
+
+  #used(): number {
+    return this.#count === 0 ? 0 : (this.#ends[this.#count - 1] ?? 0);
+  }
+}
+
+/** Updates received and not yet applied. */
+export class Inbox {
+  #list = new ByteList();
+
+  get size(): number {
+    return this.#list.length;
+  }
+
+  push(update: Uint8Array): void {
+    this.#list.push(update);
   }
 
   /**
    * Empties the inbox, handing each update over in order. The views stay valid: the next push
-   * writes into a new buffer (Yjs may keep views of what it decodes).
+   * writes into a new list (Yjs may keep views of what it decodes).
    */
   drain(each: (update: Uint8Array) => void): void {
-    const bytes = this.#bytes;
-    const lengths = this.#lengths;
-    const count = this.#count;
-    this.#bytes = new Uint8Array(Math.min(bytes.byteLength, 1 << 20));
-    this.#used = 0;
-    this.#count = 0;
-    let at = 0;
-    for (let i = 0; i < count; i++) {
-      const length = lengths[i] ?? 0;
-      each(bytes.subarray(at, at + length));
-      at += length;
+    const list = this.#list;
+    // Sized as the last one was (up to 1 MB): a steady stream does not regrow from 4 KB each time.
+    this.#list = new ByteList(Math.min(list.capacity, 1 << 20));
+    for (let i = 0; i < list.length; i++) {
+      const update = list.at(i);
+      if (update !== undefined) each(update);
     }
   }
 }

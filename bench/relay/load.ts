@@ -153,7 +153,7 @@ export class Typist {
 
   /** Sends the next op of the script; false when the script has no more. */
   sendNext(now: number): boolean {
-    const op = this.script.ops[this.sent];
+    const op = this.script.ops.at(this.sent);
     if (op === undefined) return false;
     if (this.sent >= this.sentAt.length) {
       const grown = new Float64Array(this.sentAt.length * 2);
@@ -229,19 +229,34 @@ export interface ClientOptions {
 
 const dirty = new Set<BenchClient>();
 let flushTimer: NodeJS.Timeout | null = null;
-/** While set, received updates are kept unapplied (see `deferApplying`). */
+/** While set, received updates are counted, and kept only by each document's witness (see `deferApplying`). */
 let deferring = false;
+/** Clients that dropped updates while deferring: they catch up from the server afterwards. */
+const behind = new Set<BenchClient>();
 
 /**
- * Keeps every client's received updates unapplied until called again with false, which applies
- * them. For measured phases at high rates: applying 100,000 updates a second would take most of
- * the generator's core, and a generator behind on its own work stamps late arrivals, charging its
- * lag to the server's latency. Counting needs only the update's header, not the document.
+ * For measured phases at high rates: applying 100,000 updates a second would take most of the
+ * generator's core, and a generator behind on its own work stamps late arrivals, charging its lag
+ * to the server's latency. Counting needs only the update's header, not the document.
+ *
+ * While on, each document's first client (its witness) keeps what it receives unapplied, and
+ * every other client only counts it. Keeping it all grew the generator's memory by ≈ 90 MB in a
+ * 15 s window at 2× saturation, and the major collections that growth set off stalled the core
+ * that reads the frames, in the middle of the window. `endDeferring` applies the witnesses' updates
+ * (checking what the server relayed) and brings every other client up to date with a sync step 1
+ * (checking what the server stored).
  */
-export function deferApplying(on: boolean): void {
-  deferring = on;
-  if (on) return;
+export function deferApplying(): void {
+  deferring = true;
+}
+
+/** Ends `deferApplying`; resolves once every client that dropped updates has caught up. */
+export async function endDeferring(timeoutMs = 60_000): Promise<void> {
+  deferring = false;
   for (const client of dirty) client.flush();
+  const catchingUp = [...behind];
+  behind.clear();
+  await Promise.all(catchingUp.map((client) => client.catchUp(timeoutMs)));
 }
 
 function markDirty(client: BenchClient): void {
@@ -276,6 +291,8 @@ export class BenchClient {
   private stopping = false;
   private synced = false;
   private waiter: { resolve: () => void; reject: (error: Error) => void } | null = null;
+  /** Resolves the pending `catchUp` when the server's sync step 2 arrives. */
+  private caughtUp: (() => void) | null = null;
 
   constructor(private readonly options: ClientOptions) {
     this.clientId = options.clientId;
@@ -366,9 +383,36 @@ export class BenchClient {
     Y.transact(doc, () => this.pending.drain((update) => Y.applyUpdate(doc, update)));
   }
 
+  /**
+   * Asks the server for what this client's document lacks (sync step 1 with its state vector)
+   * and applies the answer. Resolves without it if the socket is closed (a reconnect syncs the
+   * same way) or after `timeoutMs`; the convergence check then shows what is missing.
+   */
+  catchUp(timeoutMs: number): Promise<void> {
+    if (!this.isOpen) return Promise.resolve();
+    return new Promise((resolve) => {
+      const timer = setTimeout(finish, timeoutMs);
+      function finish() {
+        clearTimeout(timer);
+        resolve();
+      }
+      this.caughtUp = finish;
+      this.sendFrame(syncFrame(STEP1, this.stateVector()));
+    });
+  }
+
+  /** The first client of its document keeps everything it receives while deferring (see `deferApplying`). */
+  private get witness(): boolean {
+    return this.load.clients[0] === this;
+  }
+
   private enqueue(update: Uint8Array): void {
     if (this.doc === null) {
       this.deferred.push(update);
+      return;
+    }
+    if (deferring && !this.witness) {
+      behind.add(this);
       return;
     }
     this.pending.push(update);
@@ -415,6 +459,11 @@ export class BenchClient {
           this.waiter?.resolve();
           this.waiter = null;
         }
+        if (this.caughtUp !== null) {
+          this.flush();
+          this.caughtUp();
+          this.caughtUp = null;
+        }
       } else if (step === STEP1) {
         let reply: Uint8Array = EMPTY_UPDATE;
         if (this.doc !== null) {
@@ -450,7 +499,7 @@ export class BenchClient {
         if (typist !== undefined) {
           const next = this.nextOp[typist.slot] ?? 0;
           const op = typist.script.opAt(clock, next);
-          const sent = typist.script.ops[op];
+          const sent = typist.script.ops.at(op);
           if (op >= 0 && op < typist.sent && sent !== undefined && Buffer.compare(sent, payload) === 0) {
             if (op >= next) {
               this.nextOp[typist.slot] = op + 1;

@@ -1,6 +1,6 @@
 import { monitorEventLoopDelay } from "node:perf_hooks";
 import { collectGarbage } from "./heap.ts";
-import { deferApplying, meter, type Presence, type Typist } from "./load.ts";
+import { deferApplying, endDeferring, meter, type Presence, type Typist } from "./load.ts";
 import { mixSeed, seededRng } from "./prng.ts";
 import {
   coreBusySeconds,
@@ -25,8 +25,8 @@ export interface PhasePlan {
   /** Wait for a quiet machine first (default); warm-ups need not. */
   readonly quiet?: boolean;
   /**
-   * Clients apply what they receive only after the phase (`deferApplying`): for rates at which
-   * applying would load the generator's core.
+   * Clients apply what they receive only after the phase, or catch up from the server then
+   * (`deferApplying`): for rates at which applying would load the generator's core.
    */
   readonly deferApply?: boolean;
 }
@@ -144,7 +144,7 @@ export async function runPhase(
   await settle(server);
   collectGarbage();
   if (plan.quiet !== false) await awaitQuiet(server, pinning);
-  if (plan.deferApply === true) deferApplying(true);
+  if (plan.deferApply === true) deferApplying();
   const metrics0 = await relayMetrics(server);
   const cpu0 = server.cpuSeconds();
   const gen0 = process.cpuUsage();
@@ -190,9 +190,10 @@ export async function runPhase(
   const serverCpuTotal = server.cpuSeconds() - cpu0;
   const gen = process.cpuUsage(gen0);
   meter.end();
-  if (plan.deferApply === true) deferApplying(false);
   const memory = server.memory();
   const metrics1 = await relayMetrics(server);
+  // After the server's metrics are read: catching up is the server's work, but not the phase's.
+  if (plan.deferApply === true) await endDeferring();
   return {
     windowMs: windowEnd - start,
     sent: meter.sent,

@@ -2,6 +2,7 @@ import * as Y from "yjs";
 import { asId, type NoteId } from "../../shared/ids.ts";
 import { addInsight } from "../../shared/schema/synthesis.ts";
 import { createNote, noteText as liveNoteText, NOTE_COLORS } from "../../shared/schema/table.ts";
+import { ByteList } from "./inbox.ts";
 import { mixSeed, noteText, pick, type Rng, seededRng, typingStream } from "./prng.ts";
 
 /** Fixed ids, so that the bytes a writer sends do not depend on which server it talks to. */
@@ -21,7 +22,8 @@ export type RootName = "notes" | "insights";
  * knows which keystrokes an update carries, whichever way a server re-encodes or merges them.
  */
 export class Script {
-  readonly ops: Buffer[] = [];
+  /** The updates, in order (packed: see `ByteList`). */
+  readonly ops = new ByteList();
   /** The writer's clock at which each op starts; strictly increasing. */
   readonly startClocks: number[] = [];
   /** The writer's clock after each op. */
@@ -40,7 +42,7 @@ export class Script {
     this.rng = seededRng(mixSeed(seed, clientId));
     this.nextChar = typingStream(this.rng);
     this.doc.on("update", (update: Uint8Array, _origin: unknown, _doc: Y.Doc, tr: Y.Transaction) => {
-      this.ops.push(Buffer.from(update));
+      this.ops.push(update);
       this.startClocks.push(tr.beforeState.get(clientId) ?? 0);
       this.endClocks.push(tr.afterState.get(clientId) ?? 0);
     });
