@@ -214,6 +214,21 @@ export function relayDelayNote(result: PhaseResult | undefined): string[] {
   ];
 }
 
+/**
+ * The generator times a frame when its event loop reads it, so a late loop adds to the latency it
+ * measures: at this rate the generator receives what the server sends, on one core.
+ */
+export function generatorDelayNote(results: ReadonlyMap<ServerKind, PhaseResult>): string[] {
+  const parts = [...results].map(
+    ([kind, r]) =>
+      `${SERVER_LABEL[kind]}'s window p99 ${r.generatorLoopDelay.p99Ms.toFixed(1)} ms, max ${r.generatorLoopDelay.maxMs.toFixed(1)} ms`,
+  );
+  if (parts.length === 0) return [];
+  return [
+    `The generator's own event loop ran late (\`monitorEventLoopDelay\`): ${parts.join("; ")}. A frame that reached a client's socket could wait about that long before the generator read and timed it, so the latency columns include the generator's delay as well as the server's.`,
+  ];
+}
+
 export function undelivered(result: PhaseResult): number {
   return result.expected - result.delivered + (result.presenceExpected - result.presenceDelivered);
 }
@@ -374,6 +389,7 @@ export async function runGrid(bench: Bench, which: { grid: boolean; presence: bo
           `${clients} writers; a delivery is one keystroke reaching one other client of its table (${PER_TABLE - 1} per keystroke).`,
           "CPU µs/delivery: server CPU from the window's start until the last delivery, over deliveries.",
           ...relayDelayNote(normal.get("samla")),
+          ...generatorDelayNote(normal),
         ],
       ),
     );

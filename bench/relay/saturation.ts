@@ -3,6 +3,7 @@ import type { CpuBreakdown } from "./cpuSampling.ts";
 import {
   breakdownOf,
   comparison,
+  generatorDelayNote,
   gridScripts,
   gridTables,
   mapRows,
@@ -222,19 +223,4 @@ export async function runSaturation(bench: Bench): Promise<void> {
       detail: `Samla p99 ${p99.toFixed(1)} ms (its own relay delay p99 ${samla.relayDelay === null ? "unknown" : `≤ ${delayQuantileBoundMs(samla.relayDelay, 0.99)} ms`}), ${samla.expected - samla.deliveredInWindow} deliveries behind at the end of the window; reference p99 ${refP99.toFixed(1)} ms, ${refBehind} behind`,
     });
   }
-}
-
-/**
- * The generator times a frame when its event loop reads it, so a late loop adds to the latency it
- * measures: at this rate the generator receives what the server sends, on one core.
- */
-function generatorDelayNote(results: ReadonlyMap<ServerKind, PhaseResult>): string[] {
-  const parts = [...results].map(
-    ([kind, r]) =>
-      `${SERVER_LABEL[kind]}'s window p99 ${r.generatorLoopDelay.p99Ms.toFixed(1)} ms, max ${r.generatorLoopDelay.maxMs.toFixed(1)} ms`,
-  );
-  if (parts.length === 0) return [];
-  return [
-    `The generator's own event loop ran late (\`monitorEventLoopDelay\`): ${parts.join("; ")}. A frame that reached a client's socket could wait about that long before the generator read and timed it, so the latency columns include the generator's delay as well as the server's.`,
-  ];
 }
