@@ -243,16 +243,17 @@ let deferring = false;
 const behind = new Set<BenchClient>();
 
 /**
- * For measured phases at high rates: applying 100,000 updates a second would take most of the
- * generator's core, and a generator behind on its own work stamps late arrivals, charging its lag
- * to the server's latency. Counting needs only the update's header, not the document.
+ * For measured windows: a generator busy with its own work reads frames late and charges its lag
+ * to the server's latency. Applying 100,000 updates a second at 2× saturation would take most of
+ * its core; even at the grid's normal rate, applying held its loop for 5 ms at p99 (2 ms without).
+ * Counting needs only the update's header, not the document.
  *
- * While on, each document's first client (its witness) keeps what it receives unapplied, and
- * every other client only counts it. Keeping it all grew the generator's memory by ≈ 90 MB in a
- * 15 s window at 2× saturation, and the major collections that growth set off stalled the core
- * that reads the frames, in the middle of the window. `endDeferring` applies the witnesses' updates
- * (checking what the server relayed) and brings every other client up to date with a sync step 1
- * (checking what the server stored).
+ * While on, each document's last client (its witness; a reader in the room scenario, where the
+ * first is the writer) keeps what it receives unapplied, and every other client only counts it.
+ * Keeping it all grew the generator's memory by ≈ 90 MB in a 15 s window at 2× saturation, and
+ * the major collections that growth set off stalled the core that reads the frames, in the middle
+ * of the window. `endDeferring` applies the witnesses' updates (checking what the server relayed)
+ * and brings every other client up to date with a sync step 1 (checking what the server stored).
  */
 export function deferApplying(): void {
   deferring = true;
@@ -414,9 +415,9 @@ export class BenchClient {
     });
   }
 
-  /** The first client of its document keeps everything it receives while deferring (see `deferApplying`). */
+  /** The last client of its document keeps everything it receives while deferring (see `deferApplying`). */
   private get witness(): boolean {
-    return this.load.clients[0] === this;
+    return this.load.clients.at(-1) === this;
   }
 
   private enqueue(update: Uint8Array): void {

@@ -26,7 +26,7 @@ export interface PhasePlan {
   readonly quiet?: boolean;
   /**
    * Clients apply what they receive only after the phase, or catch up from the server then
-   * (`deferApplying`): for rates at which applying would load the generator's core.
+   * (`deferApplying`): the generator's own work in the window is timed as the server's latency.
    */
   readonly deferApply?: boolean;
 }

@@ -61,6 +61,7 @@ export async function runRoom(bench: Bench): Promise<void> {
           drainTimeoutMs: 30_000,
           seed: mixSeed(bench.settings.seed, 0x700, tag),
           quiet: tag !== 1,
+          deferApply: true,
         });
       await phase(bench.settings.quick ? 500 : 3_000, 1);
       results.set(kind, await phase(bench.settings.quick ? 3_000 : 20_000, 2));

@@ -93,13 +93,13 @@ describe("the load generator's deferred phase", () => {
 
     // Before catching up: the witness holds everything, every other client dropped it all,
     // its own keystrokes included.
-    const [witness, ...others] = clients;
-    expect(lagging(witness!)).toBe(0);
+    const others = clients.slice(0, -1);
+    expect(lagging(clients.at(-1)!)).toBe(0);
     for (const client of others) expect(lagging(client)).toBe(WRITERS);
     expect(checkConvergence([load]).failures).toHaveLength(WRITERS - 1);
 
     await endDeferring(2_000);
-    expect(clients.map(lagging)).toEqual(clients.map(() => 0));
+    expect(clients.map((client) => lagging(client))).toEqual(clients.map(() => 0));
     expect(checkConvergence([load])).toEqual({ clients: WRITERS, documents: 1, failures: [] });
   });
 });
