@@ -9,8 +9,9 @@
 /**
  * A growing list of byte strings in one buffer: no object per entry for the collector to trace
  * (the grid's scripts hold ≈ 360,000 keystrokes at 2× saturation; as a Buffer each, ≈ 16 bytes
- * of data cost ≈ 100 bytes of heap, and marking them took a third of every major collection). `at` hands out views; they stay valid, since a grown buffer is a
- * new one and what was written is never overwritten.
+ * of data cost ≈ 100 bytes of heap, a quarter of the generator's live heap). `at` hands out
+ * views; they stay valid, since a grown buffer is a new one and what was written is never
+ * overwritten.
  */
 export class ByteList {
   #bytes: Uint8Array;

@@ -59,7 +59,7 @@ function lagging(client: BenchClient, flush = true): number {
     .length;
 }
 
-describe("the load generator's deferred phase", () => {
+describe("the benchmark's load generator against a real Samla", () => {
   let load: DocLoad | null = null;
   afterEach(async () => {
     await endDeferring(2_000);
