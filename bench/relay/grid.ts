@@ -214,9 +214,13 @@ export function relayDelayNote(result: PhaseResult | undefined): string[] {
   ];
 }
 
+/** How the clients of a phase with `deferApply` treat what they receive, for its table's notes. */
+export const DEFERRED_NOTE =
+  "Clients count what they receive in the window and apply it after (only each document's last client keeps it; the others catch up from the server), so that the generator's own work is not timed as the server's.";
+
 /**
- * The generator times a frame when its event loop reads it, so a late loop adds to the latency it
- * measures: at this rate the generator receives what the server sends, on one core.
+ * The generator times a frame when its event loop reads it, on its one core, so a late loop adds
+ * to the latency it measures. For interleaved phases, the worst window's figures.
  */
 export function generatorDelayNote(results: ReadonlyMap<ServerKind, PhaseResult>): string[] {
   const parts = [...results].map(
@@ -390,7 +394,7 @@ export async function runGrid(bench: Bench, which: { grid: boolean; presence: bo
         [
           `${clients} writers; a delivery is one keystroke reaching one other client of its table (${PER_TABLE - 1} per keystroke).`,
           "CPU µs/delivery: server CPU from the window's start until the last delivery, over deliveries.",
-          "Clients count what they receive in the window and apply it after (only each table's last client keeps it; the others catch up from the server), so that the generator's own work is not timed as the server's.",
+          DEFERRED_NOTE,
           ...relayDelayNote(normal.get("samla")),
           ...generatorDelayNote(normal),
         ],

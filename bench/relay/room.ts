@@ -1,5 +1,5 @@
 import type { Bench } from "./bench.ts";
-import { comparison, gridTables, phaseRow, waitUntil } from "./grid.ts";
+import { comparison, DEFERRED_NOTE, gridTables, phaseRow, waitUntil } from "./grid.ts";
 import { BenchClient, closeAll, connectAll, DocLoad } from "./load.ts";
 import { type PhaseResult, runPhase } from "./phase.ts";
 import { mixSeed } from "./prng.ts";
@@ -77,6 +77,7 @@ export async function runRoom(bench: Bench): Promise<void> {
       rows,
       [
         `Samla: the synthesis document, the writer with the facilitator token, readers with table tokens (read-only). Each keystroke is ${readerCount} deliveries.`,
+        DEFERRED_NOTE,
       ],
     ),
   );

@@ -3,6 +3,7 @@ import type { CpuBreakdown } from "./cpuSampling.ts";
 import {
   breakdownOf,
   comparison,
+  DEFERRED_NOTE,
   generatorDelayNote,
   gridScripts,
   gridTables,
@@ -199,7 +200,7 @@ export async function runSaturation(bench: Bench): Promise<void> {
       [
         "Behind at end: deliveries still owed when the window closed (a server that backs up owes more and more).",
         "Latency counts every keystroke of the window, including those delivered while the backlog drained.",
-        "Clients apply what they receive after the window (so the generator's core goes to sending and receiving).",
+        DEFERRED_NOTE,
         ...relayDelayNote(results.get("samla")),
         ...generatorDelayNote(results),
       ],
