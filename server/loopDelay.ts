@@ -5,7 +5,7 @@ import { emptyHistogram, type Histogram } from "./relay/stats.ts";
  * Node's sampling timer runs in libuv, with no JavaScript per sample; it still wakes an idle
  * process, so not too often (20 ms: ≈ 0.3% of a core on this machine, a 10 ms JavaScript timer 1.7%).
  */
-const RESOLUTION_MS = 20;
+export const LOOP_DELAY_RESOLUTION_MS = 20;
 
 /**
  * Upper bounds (seconds) of the event-loop delay histogram. A turn of the loop that runs long
@@ -22,7 +22,7 @@ export const LOOP_DELAY_BUCKETS: readonly number[] = [0.005, 0.01, 0.025, 0.05, 
  */
 export class LoopDelaySampler {
   private readonly cumulative: Histogram = emptyHistogram(LOOP_DELAY_BUCKETS);
-  private readonly monitor = monitorEventLoopDelay({ resolution: RESOLUTION_MS });
+  private readonly monitor = monitorEventLoopDelay({ resolution: LOOP_DELAY_RESOLUTION_MS });
 
   start(): void {
     this.monitor.enable();
@@ -32,19 +32,19 @@ export class LoopDelaySampler {
     this.monitor.disable();
   }
 
-  /** Everything sampled so far. */
-  get histogram(): Histogram {
+  /** Everything sampled so far: folds in what Node sampled since the last read, and resets it. */
+  read(): Histogram {
     const { monitor, cumulative } = this;
     const count = monitor.count;
     if (count > 0) {
       // Node records each interval between its timer's runs: the lateness is what exceeds the resolution.
       const points = [...monitor.percentiles].sort(([a], [b]) => a - b);
       cumulative.bounds.forEach((bound, index) => {
-        const share = shareAtOrBelow(points, (bound * 1000 + RESOLUTION_MS) * 1e6);
+        const share = shareAtOrBelow(points, (bound * 1000 + LOOP_DELAY_RESOLUTION_MS) * 1e6);
         cumulative.buckets[index] = (cumulative.buckets[index] ?? 0) + Math.round(count * share);
       });
       cumulative.count += count;
-      cumulative.sumSeconds += (count * Math.max(0, monitor.mean / 1e6 - RESOLUTION_MS)) / 1000;
+      cumulative.sumSeconds += (count * Math.max(0, monitor.mean / 1e6 - LOOP_DELAY_RESOLUTION_MS)) / 1000;
       monitor.reset();
     }
     return cumulative;

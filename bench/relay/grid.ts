@@ -1,4 +1,5 @@
 import path from "node:path";
+import { LOOP_DELAY_RESOLUTION_MS } from "../../server/loopDelay.ts";
 import type { Bench } from "./bench.ts";
 import {
   breakdownTable,
@@ -198,13 +199,12 @@ export function relayDelayNote(result: PhaseResult | undefined): string[] {
   const within100 = ((delay.cumulative[index100] ?? 0) / delay.count) * 100;
   const bound = (quantile: number) => quantileBound(delay, quantile);
   const loop = result?.serverLoopDelay;
-  const loopBound = (quantile: number) => (loop ? quantileBound(loop, quantile) : "unknown");
   return [
     `Samla's own relay delay (its /metrics \`samla_relay_delay_seconds\`: an update's arrival to its relay, stored first; no network or generator in it): p50 ${bound(0.5)}, p99 ${bound(0.99)}, ${within100.toFixed(1)}% within 100 ms, over ${delay.count.toLocaleString("en")} updates.`,
     ...(loop == null || loop.count === 0
       ? []
       : [
-          `Samla's event loop ran late (\`samla_event_loop_delay_seconds\`, sampled every 20 ms by Node's \`monitorEventLoopDelay\`; a frame can wait unread in a socket about that long, before the relay delay starts): p50 ${loopBound(0.5)}, p99 ${loopBound(0.99)}, p99.9 ${loopBound(0.999)}, over ${loop.count.toLocaleString("en")} samples.`,
+          `Samla's event loop ran late (\`samla_event_loop_delay_seconds\`, sampled every ${LOOP_DELAY_RESOLUTION_MS} ms by Node's \`monitorEventLoopDelay\`; a frame can wait unread in a socket about that long, before the relay delay starts): p50 ${quantileBound(loop, 0.5)}, p99 ${quantileBound(loop, 0.99)}, p99.9 ${quantileBound(loop, 0.999)}, over ${loop.count.toLocaleString("en")} samples.`,
         ]),
     ...(result?.relayFramesOut == null || result.delivered === 0
       ? []

@@ -1,5 +1,5 @@
 import type { FastifyPluginAsync } from "fastify";
-import { LoopDelaySampler } from "../loopDelay.ts";
+import { LOOP_DELAY_RESOLUTION_MS, LoopDelaySampler } from "../loopDelay.ts";
 import type { Relay } from "../relay/relay.ts";
 import type { Histogram } from "../relay/stats.ts";
 
@@ -15,7 +15,7 @@ export const metricsRoutes: FastifyPluginAsync = async (app) => {
   loopDelay.start();
   app.addHook("onClose", async () => loopDelay.stop());
   app.get("/metrics", async (_request, reply) => {
-    return reply.header("content-type", CONTENT_TYPE).send(renderMetrics(app.relay, loopDelay.histogram));
+    return reply.header("content-type", CONTENT_TYPE).send(renderMetrics(app.relay, loopDelay.read()));
   });
 };
 
@@ -98,7 +98,7 @@ export function renderMetrics(
   );
   histogram(
     "event_loop_delay_seconds",
-    "How late the event loop ran, sampled every 20 ms: long turns, during which nothing is read.",
+    `How late the event loop ran, sampled every ${LOOP_DELAY_RESOLUTION_MS} ms: long turns, during which nothing is read.`,
     loopDelay,
   );
 
