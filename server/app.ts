@@ -126,7 +126,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     keepAliveTimeout: timeouts.keepAliveMs,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const store = options.store ?? openSqliteStore({ dataDir: config.dataDir });
+  const store = options.store ?? openSqliteStore({ dataDir: config.dataDir, appendLog: true });
   const relay = new Relay({
     store,
     log: app.log,

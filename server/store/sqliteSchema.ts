@@ -85,6 +85,15 @@ const MIGRATIONS: readonly string[] = [
   DROP TABLE doc_log;
   ALTER TABLE doc_log_by_key RENAME TO doc_log;
   `,
+  // 3: the append log's last generation moved into doc_log (see store/appendLog.ts), written in
+  // the transaction that moved it, so a crash before the file is emptied cannot move it twice.
+  `
+  CREATE TABLE append_log_state (
+    id INTEGER PRIMARY KEY CHECK (id = 1),
+    moved_generation INTEGER NOT NULL
+  ) STRICT;
+  INSERT INTO append_log_state (id, moved_generation) VALUES (1, 0);
+  `,
 ];
 
 export const SCHEMA_VERSION = MIGRATIONS.length;

@@ -120,6 +120,13 @@ export function prepareStatements(db: Database.Database) {
       "SELECT workshop_id, role, table_id FROM tokens WHERE hash = ?",
     ),
 
+    selectMovedGeneration: db
+      .prepare<[], number>("SELECT moved_generation FROM append_log_state WHERE id = 1")
+      .pluck(),
+    updateMovedGeneration: db.prepare<[number]>(
+      "UPDATE append_log_state SET moved_generation = ? WHERE id = 1",
+    ),
+
     ping: db.prepare<[]>("SELECT 1"),
   };
 }
@@ -161,6 +168,27 @@ export function prepareTransactions(db: Database.Database, s: Statements) {
           s.insertLog.run({ workshopId: request.workshopId, doc: request.name, data });
         }
       }
+    }),
+
+    /**
+     * The append log's records of `generation` into the log, all in one commit with the note that
+     * this generation is moved. Records of a workshop that no longer exists are left out (appends
+     * check that it exists, and a deletion moves the log first; only a log replayed after a crash
+     * can hold some); returns how many.
+     */
+    moveAppendLog: db.transaction((requests: readonly AppendRequest[], generation: number): number => {
+      let orphaned = 0;
+      for (const request of requests) {
+        if (s.selectWorkshop.get(request.workshopId) === undefined) {
+          orphaned += request.updates.length;
+          continue;
+        }
+        for (const data of request.updates) {
+          s.insertLog.run({ workshopId: request.workshopId, doc: request.name, data });
+        }
+      }
+      s.updateMovedGeneration.run(generation);
+      return orphaned;
     }),
 
     /**

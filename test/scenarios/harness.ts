@@ -3,7 +3,7 @@
  * killed and restarted on the same port and data directory, stock y-websocket peers that record
  * what the server sent them, and checks of what SQLite holds.
  */
-import { mkdtempSync, rmSync } from "node:fs";
+import fs, { mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
 import Database from "better-sqlite3";
@@ -12,8 +12,9 @@ import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { type ClientMessage, decodeMessage } from "../../server/relay/protocol.ts";
+import { decodeLog, type LoggedUpdate } from "../../server/store/appendLog.ts";
 import { hasPendingUpdates, replayUpdates } from "../../server/store/replay.ts";
-import { SQLITE_FILE_NAME } from "../../server/store/sqlite.ts";
+import { APPEND_LOG_SUFFIX, SQLITE_FILE_NAME } from "../../server/store/sqlite.ts";
 import { prepareStatements, prepareTransactions } from "../../server/store/sqliteStatements.ts";
 import type { CreateWorkshopRequest, CreateWorkshopResponse, JoinResponse } from "../../shared/api.ts";
 import { freePort, residentSetBytes, type ServerProcess, spawnServer } from "../helpers/serverProcess.ts";
@@ -274,12 +275,28 @@ export function readStored(file: string, names: Iterable<string>): StoredState {
   try {
     const integrity = String(db.pragma("integrity_check", { simple: true }));
     const tx = prepareTransactions(db, prepareStatements(db));
+    // What the append log holds and SQLite does not yet: stored too (the server moves it on start).
+    const logged = unmovedAppendLog(db, `${file}${APPEND_LOG_SUFFIX}`);
     const docs = new Map<string, Y.Doc>();
-    for (const name of names) docs.set(name, replayUpdates(tx.load.deferred(name)));
+    for (const name of names) {
+      const updates = [
+        ...tx.load.deferred(name),
+        ...logged.filter((r) => r.name === name).map((r) => r.update),
+      ];
+      docs.set(name, replayUpdates(updates));
+    }
     return { integrity, docs };
   } finally {
     db.close();
   }
+}
+
+/** The append log's records of a generation SQLite has not moved (none if there is no log). */
+function unmovedAppendLog(db: Database.Database, logFile: string): LoggedUpdate[] {
+  if (!fs.existsSync(logFile)) return [];
+  const contents = decodeLog(fs.readFileSync(logFile));
+  const moved = db.prepare("SELECT moved_generation FROM append_log_state").pluck().get();
+  return typeof moved === "number" && contents.generation > moved ? contents.records : [];
 }
 
 /** Yields to the event loop so that sockets get to read and write (not a timed wait). */

@@ -4,8 +4,9 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
+import { encodeHeader, encodeRecords, HEADER_BYTES } from "../../server/store/appendLog.ts";
 import { hasPendingUpdates, replayUpdates } from "../../server/store/replay.ts";
-import { openSqliteStore, type SqliteStore } from "../../server/store/sqlite.ts";
+import { APPEND_LOG_SUFFIX, openSqliteStore, type SqliteStore } from "../../server/store/sqlite.ts";
 import { migrate, SCHEMA_VERSION } from "../../server/store/sqliteSchema.ts";
 import { type NewWorkshop, StoreConflictError, type TokenRecord } from "../../server/store/store.ts";
 import { asId, type TableId, type WorkshopId } from "../../shared/ids.ts";
@@ -57,7 +58,8 @@ let store: SqliteStore;
 
 beforeEach(() => {
   dir = fs.mkdtempSync(path.join(os.tmpdir(), "samla-"));
-  store = openSqliteStore({ dataDir: dir });
+  // As the server opens it: appends go through the append log.
+  store = openSqliteStore({ dataDir: dir, appendLog: true });
 });
 
 afterEach(async () => {
@@ -649,5 +651,96 @@ describe("SqliteStore lifecycle", () => {
     raw.close();
     expect(() => openSqliteStore({ dataDir: dir })).toThrow(/newer than this Samla understands/);
     store = openSqliteStore({ file: path.join(dir, "fresh", "samla.db") });
+  });
+});
+
+describe("SqliteStore append log", () => {
+  const logFile = (): string => `${store.file}${APPEND_LOG_SUFFIX}`;
+  /** What a crash leaves: records written to the append log and never moved into SQLite. */
+  const leaveInLog = (generation: number, records: { name: string; update: Uint8Array }[]): void =>
+    fs.writeFileSync(logFile(), Buffer.concat([encodeHeader(generation), encodeRecords(records)]));
+  const movedGeneration = (): number => {
+    const raw = new Database(store.file, { readonly: true });
+    try {
+      return raw.prepare("SELECT moved_generation FROM append_log_state").pluck().get() as number;
+    } finally {
+      raw.close();
+    }
+  };
+
+  it("moves appends into SQLite within moments, and empties the log", async () => {
+    await store.createWorkshop(workshop("w1", [], { docs: [] }));
+    await store.appendUpdates("w1/table/t1", [bytes("a"), bytes("b")]);
+    // Durable in the append log before SQLite has it.
+    expect(fs.statSync(logFile()).size).toBeGreaterThan(HEADER_BYTES);
+    await eventually(() => expect(fs.statSync(logFile()).size).toBe(HEADER_BYTES));
+    const raw = new Database(store.file, { readonly: true });
+    try {
+      expect(raw.prepare("SELECT count(*) FROM doc_log WHERE doc = 'w1/table/t1'").pluck().get()).toBe(2);
+    } finally {
+      raw.close();
+    }
+  });
+
+  it("moves what a crash left in the log on open, once", async () => {
+    await store.createWorkshop(workshop("w1", [], { docs: [] }));
+    await store.appendUpdates("w1/table/t1", [bytes("stored")]);
+    await store.close();
+    const generation = movedGeneration() + 1;
+    leaveInLog(generation, [
+      { name: "w1/table/t1", update: bytes("left 1") },
+      { name: "w1/table/t2", update: bytes("left 2") },
+      { name: "w1/table/t1", update: bytes("left 3") },
+    ]);
+    // A torn record after them, as a crash mid-write leaves: never acknowledged, dropped.
+    fs.appendFileSync(
+      logFile(),
+      encodeRecords([{ name: "w1/table/t1", update: bytes("torn") }]).subarray(0, 9),
+    );
+
+    store = openSqliteStore({ dataDir: dir, appendLog: true });
+    expect(await store.loadDoc("w1/table/t1")).toEqual([bytes("stored"), bytes("left 1"), bytes("left 3")]);
+    expect(await store.loadDoc("w1/table/t2")).toEqual([bytes("left 2")]);
+    expect(fs.statSync(logFile()).size).toBe(HEADER_BYTES);
+    await store.close();
+    expect(movedGeneration()).toBe(generation);
+
+    store = openSqliteStore({ dataDir: dir, appendLog: true });
+    expect(await store.loadDoc("w1/table/t1")).toEqual([bytes("stored"), bytes("left 1"), bytes("left 3")]);
+  });
+
+  it("does not move a generation SQLite already has (a crash after the move, before emptying)", async () => {
+    await store.createWorkshop(workshop("w1", [], { docs: [] }));
+    await store.appendUpdates("w1/table/t1", [bytes("once")]);
+    await store.close();
+    leaveInLog(movedGeneration(), [{ name: "w1/table/t1", update: bytes("once") }]);
+
+    store = openSqliteStore({ dataDir: dir, appendLog: true });
+    expect(await store.loadDoc("w1/table/t1")).toEqual([bytes("once")]);
+    expect(store.orphanedOnOpen).toBe(0);
+  });
+
+  it("leaves out records of a workshop that no longer exists, and counts them", async () => {
+    await store.createWorkshop(workshop("w1", [], { docs: [] }));
+    await store.close();
+    leaveInLog(movedGeneration() + 1, [
+      { name: "gone/table/t1", update: bytes("x") },
+      { name: "w1/table/t1", update: bytes("kept") },
+    ]);
+    store = openSqliteStore({ dataDir: dir, appendLog: true });
+    expect(store.orphanedOnOpen).toBe(1);
+    expect(await store.loadDoc("w1/table/t1")).toEqual([bytes("kept")]);
+    expect(await store.loadDoc("gone/table/t1")).toEqual([]);
+  });
+
+  it("refuses to open beside a file that is not an append log, and leaves it alone", async () => {
+    await store.close();
+    fs.writeFileSync(logFile(), "not ours, not to be overwritten");
+    expect(() => openSqliteStore({ dataDir: dir, appendLog: true })).toThrow(/not a Samla append log/);
+    expect(fs.readFileSync(logFile(), "utf8")).toBe("not ours, not to be overwritten");
+    // Tools that open the database beside the server never touch it.
+    store = openSqliteStore({ dataDir: dir });
+    expect(await store.getWorkshop(wid("w1"))).toBeNull();
+    expect(fs.readFileSync(logFile(), "utf8")).toBe("not ours, not to be overwritten");
   });
 });
