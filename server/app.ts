@@ -3,6 +3,7 @@ import { fileURLToPath } from "node:url";
 import type { TypeBoxTypeProvider } from "@fastify/type-provider-typebox";
 import fastifyWebsocket from "@fastify/websocket";
 import Fastify, {
+  type FastifyBaseLogger,
   type FastifyError,
   type FastifyInstance,
   type FastifyReply,
@@ -126,7 +127,7 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     keepAliveTimeout: timeouts.keepAliveMs,
   }).withTypeProvider<TypeBoxTypeProvider>();
 
-  const store = options.store ?? openSqliteStore({ dataDir: config.dataDir, appendLog: true });
+  const store = options.store ?? openOwnStore(config.dataDir, app.log);
   const relay = new Relay({
     store,
     log: app.log,
@@ -169,4 +170,16 @@ export async function buildApp(options: AppOptions): Promise<FastifyInstance> {
     root: options.clientRoot === undefined ? DEFAULT_CLIENT_ROOT : options.clientRoot,
   });
   return app;
+}
+
+/** The server's own store: the one process with the data directory's append log. */
+function openOwnStore(dataDir: string, log: FastifyBaseLogger): Store {
+  const store = openSqliteStore({ dataDir, appendLog: true });
+  if (store.orphanedOnOpen > 0) {
+    log.warn(
+      { records: store.orphanedOnOpen },
+      "the append log held updates of workshops that no longer exist; they were left out",
+    );
+  }
+  return store;
 }
