@@ -3,9 +3,9 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { isId, type TableId, type WorkshopId } from "../../shared/ids.ts";
 import type { Principal } from "../../shared/permissions.ts";
-import { AppendLog } from "./appendLog.ts";
 import { Checkpointer, type CheckpointStats } from "./checkpointer.ts";
-import { type AppendRequest, GroupCommit } from "./groupCommit.ts";
+import { GroupCommit } from "./groupCommit.ts";
+import { LoggedAppends } from "./loggedAppends.ts";
 import { migrate } from "./sqliteSchema.ts";
 import {
   prepareStatements,
@@ -54,12 +54,6 @@ const BACKSTOP_AUTOCHECKPOINT_PAGES = 8000;
 const DEFAULT_AUTOCHECKPOINT_PAGES = 1000;
 /** The append log's file, beside the database's. */
 export const APPEND_LOG_SUFFIX = "-appendlog";
-/**
- * How long appends wait in the append log before they are moved into SQLite, in one commit. At a
- * workshop's pace (800 keystrokes/s) a move carries ≈ 16; a move of a whole second's appends held
- * the event loop for tens of milliseconds.
- */
-const MOVE_DELAY_MS = 20;
 
 /** Opens (creating if needed) the SQLite database and brings its schema up to date. */
 export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
@@ -85,16 +79,7 @@ export class SqliteStore implements Store {
   /** Null for an in-memory database (no WAL to checkpoint). */
   readonly #checkpointer: Checkpointer | null;
   /** Null for an in-memory database, or when appends commit to SQLite directly. */
-  readonly #appendLog: AppendLog | null;
-  /** Appends in the append log, not yet moved into SQLite. */
-  #unmoved: AppendRequest[] = [];
-  #moveTimer: NodeJS.Timeout | null = null;
-  /** Set if emptying the append log failed: its state is unknown, so no more appends go to it. */
-  #appendLogFailure: unknown = null;
-  /** Workshops known to exist, so an append to the append log checks without a query. */
-  readonly #liveWorkshops = new Set<string>();
-  /** Records a replayed append log held for workshops that no longer existed (left out). */
-  readonly orphanedOnOpen: number = 0;
+  readonly #appendLog: LoggedAppends | null;
 
   constructor(file: string, checkpointWorker = true, appendLog = false) {
     this.file = file;
@@ -118,9 +103,9 @@ export class SqliteStore implements Store {
       this.#stmt = prepareStatements(db);
       this.#tx = prepareTransactions(db, this.#stmt);
       if (appendLog && !db.memory) {
-        const replayed = openAppendLog(`${file}${APPEND_LOG_SUFFIX}`, this.#stmt, this.#tx);
-        this.#appendLog = replayed.log;
-        this.orphanedOnOpen = replayed.orphaned;
+        this.#appendLog = new LoggedAppends(`${file}${APPEND_LOG_SUFFIX}`, this.#stmt, this.#tx, () =>
+          this.#checkpointer?.wrote(),
+        );
       } else {
         this.#appendLog = null;
       }
@@ -139,7 +124,7 @@ export class SqliteStore implements Store {
     if (this.#checkpointer !== null) db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
     this.#appends = new GroupCommit(
       (requests) => {
-        if (this.#appendLog !== null) return this.#logAppends(this.#appendLog, requests);
+        if (this.#appendLog !== null) return this.#appendLog.write(requests);
         try {
           this.#tx.appendAll.immediate(requests);
           return requests.map(() => null);
@@ -158,78 +143,15 @@ export class SqliteStore implements Store {
     );
   }
 
-  /** The group commit's write, with the append log: one write, each request checked first. */
-  #logAppends(log: AppendLog, requests: readonly AppendRequest[]): (unknown | null)[] {
-    if (this.#appendLogFailure !== null) throw this.#appendLogFailure;
-    const outcomes = requests.map((request) =>
-      this.#workshopExists(request.workshopId)
-        ? null
-        : new Error(`appending to ${request.name}: no such workshop or table (deleted?)`),
-    );
-    const accepted = requests.filter((_, i) => outcomes[i] === null);
-    if (accepted.length === 0) return outcomes;
-    // Throws (disk full, I/O error) with nothing written: the group commit refuses them all.
-    log.append(accepted.flatMap(({ name, updates }) => updates.map((update) => ({ name, update }))));
-    this.#unmoved.push(...accepted);
-    this.#moveTimer ??= setTimeout(() => {
-      this.#moveTimer = null;
-      try {
-        this.#moveAppendLog();
-      } catch {
-        // Still in the append log, durable; the next move (or read) tries again.
-        this.#moveTimer ??= setTimeout(() => this.#retryMove(), MOVE_DELAY_MS).unref();
-      }
-    }, MOVE_DELAY_MS).unref();
-    return outcomes;
-  }
-
-  #retryMove(): void {
-    this.#moveTimer = null;
-    if (this.#db === null) return;
-    try {
-      this.#moveAppendLog();
-    } catch {
-      this.#moveTimer ??= setTimeout(() => this.#retryMove(), MOVE_DELAY_MS).unref();
-    }
-  }
-
-  #workshopExists(id: string): boolean {
-    if (this.#liveWorkshops.has(id)) return true;
-    if (this.#stmt.selectWorkshop.get(id) === undefined) return false;
-    this.#liveWorkshops.add(id);
-    return true;
-  }
-
-  /**
-   * Moves what the append log holds into SQLite in one commit, then empties it (`scrub`: with
-   * zeros first, see `AppendLog.reset`). Throws if SQLite refuses; the appends stay in the log.
-   */
-  #moveAppendLog(scrub = false): void {
-    const log = this.#appendLog;
-    if (log === null) return;
-    if (this.#unmoved.length > 0) {
-      this.#tx.moveAppendLog.immediate(this.#unmoved, log.generation);
-      this.#unmoved = [];
-      this.#checkpointer?.wrote();
-    } else if (!scrub || !log.holdsRecords) {
-      return;
-    }
-    try {
-      log.reset(log.generation + 1, scrub);
-    } catch (error) {
-      this.#appendLogFailure = error;
-      throw error;
-    }
-  }
-
   /** Every append requested so far, in SQLite: reads, compactions and deletions go after it. */
   #settleWrites(scrub = false): void {
     this.#appends.flush();
-    if (this.#moveTimer !== null) {
-      clearTimeout(this.#moveTimer);
-      this.#moveTimer = null;
-    }
-    this.#moveAppendLog(scrub);
+    this.#appendLog?.move(scrub);
+  }
+
+  /** Records a replayed append log held for workshops that no longer existed (left out). */
+  get orphanedOnOpen(): number {
+    return this.#appendLog?.orphanedOnOpen ?? 0;
   }
 
   /** The checkpoint worker's counters (null for an in-memory database), for tests and metrics. */
@@ -335,7 +257,7 @@ export class SqliteStore implements Store {
     // Writes requested before the deletion go first (and are then deleted with the rest); the
     // append log is emptied with zeros, since its records may hold this workshop's text.
     this.#settleWrites(true);
-    this.#liveWorkshops.delete(id);
+    this.#appendLog?.forgetWorkshop(id);
     const deleted = this.#tx.deleteWorkshop.immediate(id, at);
     // Copy every page back into the database file and empty the WAL, so no old page
     // image with note text survives in the WAL. With a single connection no reader can
@@ -398,35 +320,6 @@ export class SqliteStore implements Store {
   #open(): Database.Database {
     if (this.#db === null) throw new Error(`SQLite store ${this.file} is closed`);
     return this.#db;
-  }
-}
-
-/**
- * Opens the append log and moves into SQLite whatever a crash left in it (unless SQLite already
- * has that generation: a crash after the move, before the file was emptied), then empties it.
- */
-function openAppendLog(
-  file: string,
-  stmt: Statements,
-  tx: Transactions,
-): { log: AppendLog; orphaned: number } {
-  const { log, contents } = AppendLog.open(file);
-  try {
-    const moved = stmt.selectMovedGeneration.get() ?? 0;
-    let orphaned = 0;
-    if (contents.generation > moved && contents.records.length > 0) {
-      const requests = contents.records.map(({ name, update }) => ({
-        name,
-        workshopId: workshopOfDoc(name),
-        updates: [update],
-      }));
-      orphaned = tx.moveAppendLog.immediate(requests, contents.generation);
-    }
-    log.reset(Math.max(contents.generation, moved) + 1);
-    return { log, orphaned };
-  } catch (error) {
-    log.close();
-    throw error;
   }
 }
 

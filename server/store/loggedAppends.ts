@@ -1,0 +1,131 @@
+import { AppendLog } from "./appendLog.ts";
+import type { AppendRequest } from "./groupCommit.ts";
+import { type Statements, type Transactions, workshopOfDoc } from "./sqliteStatements.ts";
+
+/**
+ * How long appends wait in the append log before they are moved into SQLite, in one commit. At a
+ * workshop's pace (800 keystrokes/s) a move carries ≈ 16; a move of a whole second's appends held
+ * the event loop for tens of milliseconds.
+ */
+const MOVE_DELAY_MS = 20;
+
+/**
+ * The SQLite store's appends through the append log (see appendLog.ts): written to the log at
+ * once, moved into SQLite every MOVE_DELAY_MS and whenever the store asks (before reads).
+ */
+export class LoggedAppends {
+  readonly #log: AppendLog;
+  /** Appends in the log, not yet moved into SQLite. */
+  #unmoved: AppendRequest[] = [];
+  #timer: NodeJS.Timeout | null = null;
+  /** Set if emptying the log failed: its state is unknown, so no more appends go to it. */
+  #failure: unknown = null;
+  /** Workshops known to exist, so an append checks without a query. */
+  readonly #liveWorkshops = new Set<string>();
+  /** Records the log held on open for workshops that no longer existed (left out). */
+  readonly orphanedOnOpen: number;
+
+  /**
+   * Opens the log and moves into SQLite whatever a crash left in it (unless SQLite already has
+   * that generation: a crash after the move, before the file was emptied), then empties it.
+   */
+  constructor(
+    file: string,
+    private readonly stmt: Statements,
+    private readonly tx: Transactions,
+    /** Called after each move (it committed to SQLite). */
+    private readonly moved: () => void,
+  ) {
+    const { log, contents } = AppendLog.open(file);
+    try {
+      const movedGeneration = stmt.selectMovedGeneration.get() ?? 0;
+      let orphaned = 0;
+      if (contents.generation > movedGeneration && contents.records.length > 0) {
+        const requests = contents.records.map(({ name, update }) => ({
+          name,
+          workshopId: workshopOfDoc(name),
+          updates: [update],
+        }));
+        orphaned = tx.moveAppendLog.immediate(requests, contents.generation);
+      }
+      log.reset(Math.max(contents.generation, movedGeneration) + 1);
+      this.orphanedOnOpen = orphaned;
+    } catch (error) {
+      log.close();
+      throw error;
+    }
+    this.#log = log;
+  }
+
+  /** The group commit's write: each request checked, then all of them in one write. */
+  write(requests: readonly AppendRequest[]): (unknown | null)[] {
+    if (this.#failure !== null) throw this.#failure;
+    const outcomes = requests.map((request) =>
+      this.#workshopExists(request.workshopId)
+        ? null
+        : new Error(`appending to ${request.name}: no such workshop or table (deleted?)`),
+    );
+    const accepted = requests.filter((_, i) => outcomes[i] === null);
+    if (accepted.length === 0) return outcomes;
+    // Throws (disk full, I/O error) with nothing written: the group commit refuses them all.
+    this.#log.append(accepted.flatMap(({ name, updates }) => updates.map((update) => ({ name, update }))));
+    this.#unmoved.push(...accepted);
+    this.#schedule();
+    return outcomes;
+  }
+
+  /**
+   * Moves what the log holds into SQLite in one commit, then empties it (`scrub`: with zeros
+   * first, see `AppendLog.reset`). Throws if SQLite refuses; the appends stay in the log.
+   */
+  move(scrub = false): void {
+    if (this.#timer !== null) {
+      clearTimeout(this.#timer);
+      this.#timer = null;
+    }
+    if (this.#unmoved.length > 0) {
+      this.tx.moveAppendLog.immediate(this.#unmoved, this.#log.generation);
+      this.#unmoved = [];
+      this.moved();
+    } else if (!scrub || !this.#log.holdsRecords) {
+      return;
+    }
+    try {
+      this.#log.reset(this.#log.generation + 1, scrub);
+    } catch (error) {
+      this.#failure = error;
+      throw error;
+    }
+  }
+
+  /** After a workshop's deletion: appends to it are refused from now on. */
+  forgetWorkshop(id: string): void {
+    this.#liveWorkshops.delete(id);
+  }
+
+  /** Closes the file; call `move` first, or what it holds is moved at the next open. */
+  close(): void {
+    if (this.#timer !== null) clearTimeout(this.#timer);
+    this.#timer = null;
+    this.#log.close();
+  }
+
+  #schedule(): void {
+    this.#timer ??= setTimeout(() => {
+      this.#timer = null;
+      try {
+        this.move();
+      } catch {
+        // Still in the log, durable; the next move (or read) tries again.
+        if (this.#unmoved.length > 0) this.#schedule();
+      }
+    }, MOVE_DELAY_MS).unref();
+  }
+
+  #workshopExists(id: string): boolean {
+    if (this.#liveWorkshops.has(id)) return true;
+    if (this.stmt.selectWorkshop.get(id) === undefined) return false;
+    this.#liveWorkshops.add(id);
+    return true;
+  }
+}
