@@ -37,6 +37,14 @@ export interface LogContents {
   readonly validBytes: number;
 }
 
+/**
+ * The records SQLite does not have yet: all of them if the file's generation is newer than the
+ * last one moved, none if it was moved (a crash after the move, before the file was emptied).
+ */
+export function unmovedRecords(contents: LogContents, movedGeneration: number): LoggedUpdate[] {
+  return contents.generation > movedGeneration ? contents.records : [];
+}
+
 /** Encodes updates as records, one buffer, so they reach the file in one write. */
 export function encodeRecords(updates: readonly LoggedUpdate[]): Buffer {
   let total = 0;
@@ -105,12 +113,7 @@ export class AppendLog {
   /** Bytes of the file: the header and every record written whole. */
   #bytes: number;
 
-  private constructor(
-    readonly file: string,
-    fd: number,
-    generation: number,
-    bytes: number,
-  ) {
+  private constructor(fd: number, generation: number, bytes: number) {
     this.#fd = fd;
     this.#generation = generation;
     this.#bytes = bytes;
@@ -121,16 +124,11 @@ export class AppendLog {
     const existing = fs.existsSync(file) ? fs.readFileSync(file) : null;
     const contents = existing === null ? { generation: 0, records: [], validBytes: 0 } : decodeLog(existing);
     const fd = fs.openSync(file, fs.constants.O_RDWR | fs.constants.O_CREAT, 0o600);
-    return { log: new AppendLog(file, fd, contents.generation, contents.validBytes), contents };
+    return { log: new AppendLog(fd, contents.generation, contents.validBytes), contents };
   }
 
   get generation(): number {
     return this.#generation;
-  }
-
-  /** True when the file holds records (beyond its header). */
-  get holdsRecords(): boolean {
-    return this.#bytes > HEADER_BYTES;
   }
 
   /**

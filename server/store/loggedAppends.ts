@@ -1,4 +1,4 @@
-import { AppendLog } from "./appendLog.ts";
+import { AppendLog, unmovedRecords } from "./appendLog.ts";
 import type { AppendRequest } from "./groupCommit.ts";
 import { type Statements, type Transactions, workshopOfDoc } from "./sqliteStatements.ts";
 
@@ -39,17 +39,15 @@ export class LoggedAppends {
     const { log, contents } = AppendLog.open(file);
     try {
       const movedGeneration = stmt.selectMovedGeneration.get() ?? 0;
-      let orphaned = 0;
-      if (contents.generation > movedGeneration && contents.records.length > 0) {
-        const requests = contents.records.map(({ name, update }) => ({
-          name,
-          workshopId: workshopOfDoc(name),
-          updates: [update],
-        }));
-        orphaned = tx.moveAppendLog.immediate(requests, contents.generation);
-      }
+      const records = unmovedRecords(contents, movedGeneration);
+      // Only a log replayed after a crash can hold records of a workshop deleted since: live
+      // appends check first, and a deletion moves the log before it deletes.
+      const requests = records
+        .map(({ name, update }) => ({ name, workshopId: workshopOfDoc(name), updates: [update] }))
+        .filter(({ workshopId }) => stmt.selectWorkshop.get(workshopId) !== undefined);
+      if (requests.length > 0) tx.moveAppendLog.immediate(requests, contents.generation);
       log.reset(Math.max(contents.generation, movedGeneration) + 1);
-      this.orphanedOnOpen = orphaned;
+      this.orphanedOnOpen = records.length - requests.length;
     } catch (error) {
       log.close();
       throw error;
@@ -79,17 +77,12 @@ export class LoggedAppends {
    * first, see `AppendLog.reset`). Throws if SQLite refuses; the appends stay in the log.
    */
   move(scrub = false): void {
-    if (this.#timer !== null) {
-      clearTimeout(this.#timer);
-      this.#timer = null;
-    }
-    if (this.#unmoved.length > 0) {
-      this.tx.moveAppendLog.immediate(this.#unmoved, this.#log.generation);
-      this.#unmoved = [];
-      this.moved();
-    } else if (!scrub || !this.#log.holdsRecords) {
-      return;
-    }
+    this.#cancelTimer();
+    // Nothing unmoved means the file holds nothing: every move empties it.
+    if (this.#unmoved.length === 0) return;
+    this.tx.moveAppendLog.immediate(this.#unmoved, this.#log.generation);
+    this.#unmoved = [];
+    this.moved();
     try {
       this.#log.reset(this.#log.generation + 1, scrub);
     } catch (error) {
@@ -105,9 +98,13 @@ export class LoggedAppends {
 
   /** Closes the file; call `move` first, or what it holds is moved at the next open. */
   close(): void {
+    this.#cancelTimer();
+    this.#log.close();
+  }
+
+  #cancelTimer(): void {
     if (this.#timer !== null) clearTimeout(this.#timer);
     this.#timer = null;
-    this.#log.close();
   }
 
   #schedule(): void {

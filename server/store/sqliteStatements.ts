@@ -142,6 +142,15 @@ export function prepareTransactions(db: Database.Database, s: Statements) {
     return { snapshot, log };
   }
 
+  /** Every request's updates into the log, inside the caller's transaction. */
+  function insertAll(requests: readonly AppendRequest[]): void {
+    for (const request of requests) {
+      for (const data of request.updates) {
+        s.insertLog.run({ workshopId: request.workshopId, doc: request.name, data });
+      }
+    }
+  }
+
   const append = db.transaction((name: string, workshopId: string, updates: readonly Uint8Array[]) => {
     for (const data of updates) s.insertLog.run({ workshopId, doc: name, data });
   });
@@ -162,33 +171,16 @@ export function prepareTransactions(db: Database.Database, s: Statements) {
     append,
 
     /** Several documents' appends in one commit, all or nothing: the usual case, no savepoints. */
-    appendAll: db.transaction((requests: readonly AppendRequest[]) => {
-      for (const request of requests) {
-        for (const data of request.updates) {
-          s.insertLog.run({ workshopId: request.workshopId, doc: request.name, data });
-        }
-      }
-    }),
+    appendAll: db.transaction(insertAll),
 
     /**
      * The append log's records of `generation` into the log, all in one commit with the note that
-     * this generation is moved. Records of a workshop that no longer exists are left out (appends
-     * check that it exists, and a deletion moves the log first; only a log replayed after a crash
-     * can hold some); returns how many.
+     * this generation is moved. Their workshops exist (checked before they were logged, or when a
+     * crash's log is replayed).
      */
-    moveAppendLog: db.transaction((requests: readonly AppendRequest[], generation: number): number => {
-      let orphaned = 0;
-      for (const request of requests) {
-        if (s.selectWorkshop.get(request.workshopId) === undefined) {
-          orphaned += request.updates.length;
-          continue;
-        }
-        for (const data of request.updates) {
-          s.insertLog.run({ workshopId: request.workshopId, doc: request.name, data });
-        }
-      }
+    moveAppendLog: db.transaction((requests: readonly AppendRequest[], generation: number) => {
+      insertAll(requests);
       s.updateMovedGeneration.run(generation);
-      return orphaned;
     }),
 
     /**

@@ -12,7 +12,7 @@ import WebSocket from "ws";
 import { WebsocketProvider } from "y-websocket";
 import * as Y from "yjs";
 import { type ClientMessage, decodeMessage } from "../../server/relay/protocol.ts";
-import { decodeLog, type LoggedUpdate } from "../../server/store/appendLog.ts";
+import { decodeLog, type LoggedUpdate, unmovedRecords } from "../../server/store/appendLog.ts";
 import { hasPendingUpdates, replayUpdates } from "../../server/store/replay.ts";
 import { APPEND_LOG_SUFFIX, SQLITE_FILE_NAME } from "../../server/store/sqlite.ts";
 import { prepareStatements, prepareTransactions } from "../../server/store/sqliteStatements.ts";
@@ -296,7 +296,7 @@ function unmovedAppendLog(db: Database.Database, logFile: string): LoggedUpdate[
   if (!fs.existsSync(logFile)) return [];
   const contents = decodeLog(fs.readFileSync(logFile));
   const moved = db.prepare("SELECT moved_generation FROM append_log_state").pluck().get();
-  return typeof moved === "number" && contents.generation > moved ? contents.records : [];
+  return typeof moved === "number" ? unmovedRecords(contents, moved) : [];
 }
 
 /** Yields to the event loop so that sockets get to read and write (not a timed wait). */
