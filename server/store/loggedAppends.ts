@@ -7,7 +7,7 @@ import { type Statements, type Transactions, workshopOfDoc } from "./sqliteState
  * workshop's pace (800 keystrokes/s) a move carries ≈ 16; a move of a whole second's appends held
  * the event loop for tens of milliseconds.
  */
-const MOVE_DELAY_MS = 20;
+export const MOVE_DELAY_MS = 20;
 
 /**
  * The SQLite store's appends through the append log (see appendLog.ts): written to the log at
@@ -35,6 +35,7 @@ export class LoggedAppends {
     private readonly tx: Transactions,
     /** Called after each move (it committed to SQLite). */
     private readonly moved: () => void,
+    private readonly moveDelayMs = MOVE_DELAY_MS,
   ) {
     const { log, contents } = AppendLog.open(file);
     try {
@@ -116,7 +117,7 @@ export class LoggedAppends {
         // Still in the log, durable; the next move (or read) tries again.
         if (this.#unmoved.length > 0) this.#schedule();
       }
-    }, MOVE_DELAY_MS).unref();
+    }, this.moveDelayMs).unref();
   }
 
   #workshopExists(id: string): boolean {

@@ -35,6 +35,8 @@ export type SqliteStoreOptions = ({ readonly dataDir: string } | { readonly file
    * database beside a running server (export, demo) leave it off and use SQLite alone.
    */
   readonly appendLog?: boolean;
+  /** How long appends wait in the append log before they move into SQLite (default MOVE_DELAY_MS). */
+  readonly moveDelayMs?: number;
 };
 
 export const SQLITE_FILE_NAME = "samla.db";
@@ -65,7 +67,12 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     file = options.file;
     if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
   }
-  return new SqliteStore(file, options.checkpointWorker ?? true, options.appendLog ?? false);
+  return new SqliteStore(
+    file,
+    options.checkpointWorker ?? true,
+    options.appendLog ?? false,
+    options.moveDelayMs,
+  );
 }
 
 export class SqliteStore implements Store {
@@ -81,7 +88,7 @@ export class SqliteStore implements Store {
   /** Null for an in-memory database, or when appends commit to SQLite directly. */
   readonly #appendLog: LoggedAppends | null;
 
-  constructor(file: string, checkpointWorker = true, appendLog = false) {
+  constructor(file: string, checkpointWorker = true, appendLog = false, moveDelayMs?: number) {
     this.file = file;
     const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     try {
@@ -103,8 +110,12 @@ export class SqliteStore implements Store {
       this.#stmt = prepareStatements(db);
       this.#tx = prepareTransactions(db, this.#stmt);
       if (appendLog && !db.memory) {
-        this.#appendLog = new LoggedAppends(`${file}${APPEND_LOG_SUFFIX}`, this.#stmt, this.#tx, () =>
-          this.#checkpointer?.wrote(),
+        this.#appendLog = new LoggedAppends(
+          `${file}${APPEND_LOG_SUFFIX}`,
+          this.#stmt,
+          this.#tx,
+          () => this.#checkpointer?.wrote(),
+          moveDelayMs,
         );
       } else {
         this.#appendLog = null;
