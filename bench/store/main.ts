@@ -162,19 +162,16 @@ async function main(): Promise<void> {
   );
   const perWindow = Math.round(args.rate * args.seconds);
   const warmup = Math.round(args.rate * 2);
-  const variants: Variant[] = [
+  const variants: Variant[] = await Promise.all([
     nothingStored(),
-    await storeVariant("SQLite commit per turn", path.join(root, "commit"), { appendLog: false }),
-    await storeVariant("append log, moved every 20 ms", path.join(root, "log20"), { appendLog: true }),
-    await storeVariant("append log, moved every 50 ms", path.join(root, "log50"), {
-      appendLog: true,
-      moveDelayMs: 50,
-    }),
-    await storeVariant("append log, moved every 100 ms", path.join(root, "log100"), {
-      appendLog: true,
-      moveDelayMs: 100,
-    }),
-  ];
+    storeVariant("SQLite commit per turn", path.join(root, "commit"), { appendLog: false }),
+    ...[20, 100, 250].map((moveDelayMs) =>
+      storeVariant(`append log, moved every ${moveDelayMs} ms`, path.join(root, `log${moveDelayMs}`), {
+        appendLog: true,
+        moveDelayMs,
+      }),
+    ),
+  ]);
   const perDoc = Math.ceil((warmup + perWindow * args.rounds) / args.docs) + 1;
   const updates = keystrokes(args.docs, perDoc);
   const next = new Map(variants.map((v) => [v, names.map(() => 0)]));

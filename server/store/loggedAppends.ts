@@ -1,13 +1,16 @@
-import { AppendLog, unmovedRecords } from "./appendLog.ts";
+import { AppendLog, type LoggedUpdate, unmovedRecords } from "./appendLog.ts";
 import type { AppendRequest } from "./groupCommit.ts";
 import { type Statements, type Transactions, workshopOfDoc } from "./sqliteStatements.ts";
 
 /**
- * How long appends wait in the append log before they are moved into SQLite, in one commit. At a
- * workshop's pace (800 keystrokes/s) a move carries ≈ 16; a move of a whole second's appends held
- * the event loop for tens of milliseconds.
+ * How long appends wait in the append log before they are moved into SQLite, in one commit. A
+ * commit writes every page it changed, so a longer wait shares each table's page among more rows:
+ * at a workshop's pace (800 keystrokes/s over 40 tables, `npm run bench:store`) storing cost ≈ 60 µs
+ * of CPU per append moved every 20 ms, ≈ 30–42 every 100 ms, ≈ 36 every 250 ms. A move of a whole
+ * second's appends held the event loop for tens of milliseconds; one of 100 ms (≈ 80 rows) did not
+ * show in how late the loop ran.
  */
-export const MOVE_DELAY_MS = 20;
+export const MOVE_DELAY_MS = 100;
 
 /**
  * The SQLite store's appends through the append log (see appendLog.ts): written to the log at
@@ -59,16 +62,22 @@ export class LoggedAppends {
   /** The group commit's write: each request checked, then all of them in one write. */
   write(requests: readonly AppendRequest[]): (unknown | null)[] {
     if (this.#failure !== null) throw this.#failure;
-    const outcomes = requests.map((request) =>
-      this.#workshopExists(request.workshopId)
-        ? null
-        : new Error(`appending to ${request.name}: no such workshop or table (deleted?)`),
-    );
-    const accepted = requests.filter((_, i) => outcomes[i] === null);
+    const outcomes: (unknown | null)[] = [];
+    const accepted: AppendRequest[] = [];
+    const records: LoggedUpdate[] = [];
+    for (const request of requests) {
+      if (!this.#workshopExists(request.workshopId)) {
+        outcomes.push(new Error(`appending to ${request.name}: no such workshop or table (deleted?)`));
+        continue;
+      }
+      outcomes.push(null);
+      accepted.push(request);
+      for (const update of request.updates) records.push({ name: request.name, update });
+    }
     if (accepted.length === 0) return outcomes;
     // Throws (disk full, I/O error) with nothing written: the group commit refuses them all.
-    this.#log.append(accepted.flatMap(({ name, updates }) => updates.map((update) => ({ name, update }))));
-    this.#unmoved.push(...accepted);
+    this.#log.append(records);
+    for (const request of accepted) this.#unmoved.push(request);
     this.#schedule();
     return outcomes;
   }
