@@ -11,6 +11,12 @@ import { type Statements, type Transactions, workshopOfDoc } from "./sqliteState
  * show in how late the loop ran.
  */
 export const MOVE_DELAY_MS = 100;
+/**
+ * Under load a room stores a row per batch, not per keystroke, and a move of 100 ms could carry
+ * hundreds (2× saturation: p99 141 ms in one run): past this many rows the move goes at the next
+ * turn instead, so a move holds the event loop for about as long as one at a workshop's pace.
+ */
+export const MAX_ROWS_PER_MOVE = 128;
 
 /**
  * The SQLite store's appends through the append log (see appendLog.ts): written to the log at
@@ -20,7 +26,12 @@ export class LoggedAppends {
   readonly #log: AppendLog;
   /** Appends in the log, not yet moved into SQLite. */
   #unmoved: AppendRequest[] = [];
+  /** Rows (updates) in `#unmoved`. */
+  #unmovedRows = 0;
   #timer: NodeJS.Timeout | null = null;
+  #immediate: NodeJS.Immediate | null = null;
+  /** A move failed: the next tries after the delay, not at every turn. */
+  #retrying = false;
   /** Set if emptying the log failed: its state is unknown, so no more appends go to it. */
   #failure: unknown = null;
   /** Workshops known to exist, so an append checks without a query. */
@@ -78,6 +89,7 @@ export class LoggedAppends {
     // Throws (disk full, I/O error) with nothing written: the group commit refuses them all.
     this.#log.append(records);
     for (const request of accepted) this.#unmoved.push(request);
+    this.#unmovedRows += records.length;
     this.#schedule();
     return outcomes;
   }
@@ -92,6 +104,7 @@ export class LoggedAppends {
     if (this.#unmoved.length === 0) return;
     this.tx.moveAppendLog.immediate(this.#unmoved, this.#log.generation);
     this.#unmoved = [];
+    this.#unmovedRows = 0;
     this.moved();
     try {
       this.#log.reset(this.#log.generation + 1, scrub);
@@ -114,19 +127,32 @@ export class LoggedAppends {
 
   #cancelTimer(): void {
     if (this.#timer !== null) clearTimeout(this.#timer);
+    if (this.#immediate !== null) clearImmediate(this.#immediate);
     this.#timer = null;
+    this.#immediate = null;
   }
 
   #schedule(): void {
-    this.#timer ??= setTimeout(() => {
+    if (this.#unmovedRows >= MAX_ROWS_PER_MOVE && !this.#retrying) {
+      if (this.#timer !== null) clearTimeout(this.#timer);
       this.#timer = null;
-      try {
-        this.move();
-      } catch {
-        // Still in the log, durable; the next move (or read) tries again.
-        if (this.#unmoved.length > 0) this.#schedule();
-      }
-    }, this.moveDelayMs).unref();
+      this.#immediate ??= setImmediate(() => this.#moveLater()).unref();
+      return;
+    }
+    this.#timer ??= setTimeout(() => this.#moveLater(), this.moveDelayMs).unref();
+  }
+
+  #moveLater(): void {
+    this.#timer = null;
+    this.#immediate = null;
+    try {
+      this.move();
+      this.#retrying = false;
+    } catch {
+      // Still in the log, durable; the next move (or read) tries again.
+      this.#retrying = true;
+      if (this.#unmoved.length > 0) this.#schedule();
+    }
   }
 
   #workshopExists(id: string): boolean {

@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { encodeHeader, encodeRecords, HEADER_BYTES } from "../../server/store/appendLog.ts";
+import { MAX_ROWS_PER_MOVE } from "../../server/store/loggedAppends.ts";
 import { hasPendingUpdates, replayUpdates } from "../../server/store/replay.ts";
 import { APPEND_LOG_SUFFIX, openSqliteStore, type SqliteStore } from "../../server/store/sqlite.ts";
 import { migrate, SCHEMA_VERSION } from "../../server/store/sqliteSchema.ts";
@@ -680,6 +681,29 @@ describe("SqliteStore append log", () => {
     } finally {
       raw.close();
     }
+  });
+
+  it("moves at the next turn, not after the delay, once a move would carry MAX_ROWS_PER_MOVE rows", async () => {
+    await store.close();
+    // A delay no test waits for: only the row cap can move these.
+    store = openSqliteStore({ dataDir: dir, appendLog: true, moveDelayMs: 600_000 });
+    await store.createWorkshop(workshop("w1", [], { docs: [] }));
+    const rowsInSqlite = (): number => {
+      const raw = new Database(store.file, { readonly: true });
+      try {
+        return raw.prepare("SELECT count(*) FROM doc_log WHERE doc = 'w1/table/t1'").pluck().get() as number;
+      } finally {
+        raw.close();
+      }
+    };
+    const few = Array.from({ length: MAX_ROWS_PER_MOVE - 1 }, (_, i) => bytes(`k${i}`));
+    await store.appendUpdates("w1/table/t1", few);
+    await new Promise((resolve) => setImmediate(resolve));
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(rowsInSqlite()).toBe(0);
+    await store.appendUpdates("w1/table/t1", [bytes("the last one")]);
+    await eventually(() => expect(rowsInSqlite()).toBe(MAX_ROWS_PER_MOVE));
+    expect(fs.statSync(logFile()).size).toBe(HEADER_BYTES);
   });
 
   it("moves what a crash left in the log on open, once", async () => {
