@@ -12,9 +12,9 @@ import { type Statements, type Transactions, workshopOfDoc } from "./sqliteState
  */
 export const MOVE_DELAY_MS = 100;
 /**
- * Under load a room stores a row per batch, not per keystroke, and a move of 100 ms could carry
- * hundreds (2× saturation: p99 141 ms in one run): past this many rows the move goes at the next
- * turn instead, so a move holds the event loop for about as long as one at a workshop's pace.
+ * Under load a room stores a row per batch, and 100 ms of batches over 40 rooms can be hundreds of
+ * rows, a move that holds the event loop for milliseconds: past this many rows the move goes at the
+ * next turn instead, so it holds the loop about as long as one at a workshop's pace (≈ 80 rows).
  */
 export const MAX_ROWS_PER_MOVE = 128;
 

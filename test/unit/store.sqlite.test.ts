@@ -660,14 +660,16 @@ describe("SqliteStore append log", () => {
   /** What a crash leaves: records written to the append log and never moved into SQLite. */
   const leaveInLog = (generation: number, records: { name: string; update: Uint8Array }[]): void =>
     fs.writeFileSync(logFile(), Buffer.concat([encodeHeader(generation), encodeRecords(records)]));
-  const movedGeneration = (): number => {
+  /** One number read from SQLite itself, past the store. */
+  const readNumber = (sql: string): number => {
     const raw = new Database(store.file, { readonly: true });
     try {
-      return raw.prepare("SELECT moved_generation FROM append_log_state").pluck().get() as number;
+      return raw.prepare(sql).pluck().get() as number;
     } finally {
       raw.close();
     }
   };
+  const movedGeneration = (): number => readNumber("SELECT moved_generation FROM append_log_state");
 
   it("moves appends into SQLite within moments, and empties the log", async () => {
     await store.createWorkshop(workshop("w1", [], { docs: [] }));
@@ -675,12 +677,7 @@ describe("SqliteStore append log", () => {
     // Durable in the append log before SQLite has it.
     expect(fs.statSync(logFile()).size).toBeGreaterThan(HEADER_BYTES);
     await eventually(() => expect(fs.statSync(logFile()).size).toBe(HEADER_BYTES));
-    const raw = new Database(store.file, { readonly: true });
-    try {
-      expect(raw.prepare("SELECT count(*) FROM doc_log WHERE doc = 'w1/table/t1'").pluck().get()).toBe(2);
-    } finally {
-      raw.close();
-    }
+    expect(readNumber("SELECT count(*) FROM doc_log WHERE doc = 'w1/table/t1'")).toBe(2);
   });
 
   it("moves at the next turn, not after the delay, once a move would carry MAX_ROWS_PER_MOVE rows", async () => {
@@ -688,14 +685,7 @@ describe("SqliteStore append log", () => {
     // A delay no test waits for: only the row cap can move these.
     store = openSqliteStore({ dataDir: dir, appendLog: true, moveDelayMs: 600_000 });
     await store.createWorkshop(workshop("w1", [], { docs: [] }));
-    const rowsInSqlite = (): number => {
-      const raw = new Database(store.file, { readonly: true });
-      try {
-        return raw.prepare("SELECT count(*) FROM doc_log WHERE doc = 'w1/table/t1'").pluck().get() as number;
-      } finally {
-        raw.close();
-      }
-    };
+    const rowsInSqlite = (): number => readNumber("SELECT count(*) FROM doc_log WHERE doc = 'w1/table/t1'");
     const few = Array.from({ length: MAX_ROWS_PER_MOVE - 1 }, (_, i) => bytes(`k${i}`));
     await store.appendUpdates("w1/table/t1", few);
     await new Promise((resolve) => setImmediate(resolve));
