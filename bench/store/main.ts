@@ -57,6 +57,10 @@ interface Totals {
   loopDelayMaxMs: number;
 }
 
+function newTotals(): Totals {
+  return { cpuUs: 0, appends: 0, latenciesMs: [], loopDelayP99Ms: [], loopDelayMaxMs: 0 };
+}
+
 const WORKSHOP = asId<"WorkshopId">("benchstore");
 
 async function storeVariant(
@@ -175,21 +179,9 @@ async function main(): Promise<void> {
   const perDoc = Math.ceil((warmup + perWindow * args.rounds) / args.docs) + 1;
   const updates = keystrokes(args.docs, perDoc);
   const next = new Map(variants.map((v) => [v, names.map(() => 0)]));
-  const totals = new Map<Variant, Totals>(
-    variants.map((v) => [
-      v,
-      { cpuUs: 0, appends: 0, latenciesMs: [], loopDelayP99Ms: [], loopDelayMaxMs: 0 },
-    ]),
-  );
-  const scratch = (): Totals => ({
-    cpuUs: 0,
-    appends: 0,
-    latenciesMs: [],
-    loopDelayP99Ms: [],
-    loopDelayMaxMs: 0,
-  });
+  const totals = new Map<Variant, Totals>(variants.map((v) => [v, newTotals()]));
   for (const variant of variants) {
-    await runWindow(variant, names, updates, next.get(variant) ?? [], warmup, args.rate, scratch());
+    await runWindow(variant, names, updates, next.get(variant) ?? [], warmup, args.rate, newTotals());
   }
   for (let round = 0; round < args.rounds; round++) {
     // Alternating order (ABC, CBA, …) so that a drift of the machine's speed falls on every variant alike.

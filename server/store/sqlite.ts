@@ -25,19 +25,22 @@ import {
   type WorkshopRecord,
 } from "./store.ts";
 
-export type SqliteStoreOptions = ({ readonly dataDir: string } | { readonly file: string }) & {
+export type SqliteStoreOptions = ({ readonly dataDir: string } | { readonly file: string }) & StoreTuning;
+
+/** How the store writes, whichever file it opens. */
+interface StoreTuning {
   /** Checkpoint the WAL from a worker thread (default) rather than within commits. */
   readonly checkpointWorker?: boolean;
   /**
    * Make appends durable in the append log (`samla.db-appendlog`, see appendLog.ts) and move them
-   * into SQLite every few milliseconds, rather than committing each turn's appends. Only the one
+   * into SQLite every `moveDelayMs` (or sooner under load), rather than committing each turn's appends. Only the one
    * process that serves the data directory may use it (the server does): tools that open the
    * database beside a running server (export, demo) leave it off and use SQLite alone.
    */
   readonly appendLog?: boolean;
   /** How long appends wait in the append log before they move into SQLite (default MOVE_DELAY_MS). */
   readonly moveDelayMs?: number;
-};
+}
 
 export const SQLITE_FILE_NAME = "samla.db";
 const BUSY_TIMEOUT_MS = 5000;
@@ -67,12 +70,7 @@ export function openSqliteStore(options: SqliteStoreOptions): SqliteStore {
     file = options.file;
     if (file !== ":memory:") fs.mkdirSync(path.dirname(file), { recursive: true });
   }
-  return new SqliteStore(
-    file,
-    options.checkpointWorker ?? true,
-    options.appendLog ?? false,
-    options.moveDelayMs,
-  );
+  return new SqliteStore(file, options);
 }
 
 export class SqliteStore implements Store {
@@ -88,7 +86,7 @@ export class SqliteStore implements Store {
   /** Null for an in-memory database, or when appends commit to SQLite directly. */
   readonly #appendLog: LoggedAppends | null;
 
-  constructor(file: string, checkpointWorker = true, appendLog = false, moveDelayMs?: number) {
+  constructor(file: string, { checkpointWorker = true, appendLog = false, moveDelayMs }: StoreTuning = {}) {
     this.file = file;
     const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
     try {
