@@ -1,6 +1,7 @@
 import { CloseCode } from "../shared/closeCodes.ts";
 import { buildApp } from "./app.ts";
 import { ConfigError, lanAddress, loadConfig } from "./config.ts";
+import { DataDirInUseError } from "./store/dataDirLock.ts";
 
 /** Boots Samla, prints where to reach it, and shuts down without losing a note. */
 async function main(): Promise<void> {
@@ -14,7 +15,16 @@ async function main(): Promise<void> {
     }
     throw error;
   }
-  const app = await buildApp({ config });
+  let app: Awaited<ReturnType<typeof buildApp>>;
+  try {
+    app = await buildApp({ config });
+  } catch (error) {
+    if (error instanceof DataDirInUseError) {
+      console.error(`Samla cannot start: ${error.message}`);
+      process.exit(2);
+    }
+    throw error;
+  }
   await app.listen({ port: config.port, host: config.host });
   const port = app.server.address();
   const actualPort = typeof port === "object" && port !== null ? port.port : config.port;

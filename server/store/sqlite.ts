@@ -4,6 +4,7 @@ import Database from "better-sqlite3";
 import { isId, type TableId, type WorkshopId } from "../../shared/ids.ts";
 import type { Principal } from "../../shared/permissions.ts";
 import { Checkpointer, type CheckpointStats } from "./checkpointer.ts";
+import { type DataDirLock, lockDataDir } from "./dataDirLock.ts";
 import { GroupCommit } from "./groupCommit.ts";
 import { LoggedAppends } from "./loggedAppends.ts";
 import { migrate } from "./sqliteSchema.ts";
@@ -85,11 +86,18 @@ export class SqliteStore implements Store {
   readonly #checkpointer: Checkpointer | null;
   /** Null for an in-memory database, or when appends commit to SQLite directly. */
   readonly #appendLog: LoggedAppends | null;
+  /** Held while this store serves its data directory (with the append log only: the server's). */
+  readonly #lock: DataDirLock | null;
 
   constructor(file: string, { checkpointWorker = true, appendLog = false, moveDelayMs }: StoreTuning = {}) {
     this.file = file;
-    const db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
+    const logged = appendLog && file !== ":memory:";
+    // First, before the append log is replayed: only the directory's one server may do that.
+    const lock = logged ? lockDataDir(file) : null;
+    let db: Database.Database | null = null;
+    let log: LoggedAppends | null = null;
     try {
+      db = new Database(file, { timeout: BUSY_TIMEOUT_MS });
       const mode = db.pragma("journal_mode = WAL", { simple: true });
       if (mode !== "wal" && !(db.memory && mode === "memory")) {
         throw new Error(`SQLite refused WAL mode for ${file} (got ${String(mode)}); use a local file system`);
@@ -107,22 +115,26 @@ export class SqliteStore implements Store {
       migrate(db);
       this.#stmt = prepareStatements(db);
       this.#tx = prepareTransactions(db, this.#stmt);
-      if (appendLog && !db.memory) {
-        this.#appendLog = new LoggedAppends(
+      if (logged) {
+        log = new LoggedAppends(
           `${file}${APPEND_LOG_SUFFIX}`,
           this.#stmt,
           this.#tx,
           () => this.#checkpointer?.wrote(),
           moveDelayMs,
         );
-      } else {
-        this.#appendLog = null;
       }
+      if (!db.memory && checkpointWorker) db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
     } catch (error) {
-      db.close();
+      // Nothing opened here outlives a store that failed to open.
+      log?.close();
+      db?.close();
+      lock?.release();
       throw error;
     }
     this.#db = db;
+    this.#appendLog = log;
+    this.#lock = lock;
     this.#checkpointer =
       db.memory || !checkpointWorker
         ? null
@@ -130,7 +142,6 @@ export class SqliteStore implements Store {
             // No worker: SQLite checkpoints on commit again, as it does by default.
             this.#db?.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
           });
-    if (this.#checkpointer !== null) db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
     this.#appends = new GroupCommit(
       (requests) => {
         if (this.#appendLog !== null) return this.#appendLog.write(requests);
@@ -323,6 +334,7 @@ export class SqliteStore implements Store {
     } finally {
       this.#appendLog?.close();
       db.close();
+      this.#lock?.release();
     }
   }
 

@@ -75,6 +75,37 @@ describe("durability", () => {
   );
 });
 
+describe("one server per data directory", () => {
+  it(
+    "refuses a second server on a data directory in use, and serves it again after the first is killed",
+    async () => {
+      const { dataDir, first } = await workshopOnProcess("samla-lock-");
+      // A second `npm start` on the same DATA_DIR (another port) would replay the first's append log.
+      await expect(spawnServer(dataDir)).rejects.toThrow(/Samla cannot start: another Samla server is using/);
+      // The first serves on, untouched.
+      const another = await post<CreateWorkshopResponse>(`${first.url}/api/workshops`, {
+        title: "Två",
+        tables: 1,
+      });
+
+      // The lock dies with its process, however it dies: no stale lock to clean up.
+      first.child.kill("SIGKILL");
+      expect(await first.exited).toBe("SIGKILL");
+      const second = await spawnServer(dataDir);
+      const facilitator = connectClient(
+        second,
+        docName(tableDoc(another.workshopId, another.tables[0]!.id)),
+        another.facilitatorToken,
+      );
+      await facilitator.synced();
+      facilitator.destroy();
+      second.child.kill("SIGTERM");
+      expect(await second.exited).toBe(0);
+    },
+    PROCESS_TEST_MS,
+  );
+});
+
 describe("graceful shutdown", () => {
   it(
     "on SIGTERM closes sockets with 1012, keeps every note, and exits within seconds",

@@ -5,6 +5,7 @@ import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
 import { encodeHeader, encodeRecords, HEADER_BYTES } from "../../server/store/appendLog.ts";
+import { DataDirInUseError } from "../../server/store/dataDirLock.ts";
 import { MAX_ROWS_PER_MOVE } from "../../server/store/loggedAppends.ts";
 import { hasPendingUpdates, replayUpdates } from "../../server/store/replay.ts";
 import { APPEND_LOG_SUFFIX, openSqliteStore, type SqliteStore } from "../../server/store/sqlite.ts";
@@ -747,6 +748,26 @@ describe("SqliteStore append log", () => {
     expect(await store.loadDoc("gone/table/t1")).toEqual([]);
   });
 
+  it("lets one server's store at a time serve a data directory; a second is refused and changes nothing", async () => {
+    await store.createWorkshop(workshop("w1", [], { docs: [] }));
+    await store.appendUpdates("w1/table/t1", [bytes("first")]);
+    const logBefore = fs.readFileSync(logFile());
+    expect(() => openSqliteStore({ dataDir: dir, appendLog: true })).toThrow(DataDirInUseError);
+    expect(() => openSqliteStore({ dataDir: dir, appendLog: true })).toThrow(/another Samla server is using/);
+    // The refused one neither replayed nor emptied the log the first one is writing.
+    expect(fs.readFileSync(logFile())).toEqual(logBefore);
+    await store.appendUpdates("w1/table/t1", [bytes("second")]);
+    expect(await store.loadDoc("w1/table/t1")).toEqual([bytes("first"), bytes("second")]);
+    // Tools beside the running server (export, demo) take no lock.
+    const tool = openSqliteStore({ dataDir: dir });
+    expect(await tool.loadDoc("w1/table/t1")).toEqual([bytes("first"), bytes("second")]);
+    await tool.close();
+
+    await store.close();
+    store = openSqliteStore({ dataDir: dir, appendLog: true });
+    expect(await store.loadDoc("w1/table/t1")).toEqual([bytes("first"), bytes("second")]);
+  });
+
   it("refuses to open beside a file that is not an append log, and leaves it alone", async () => {
     await store.close();
     fs.writeFileSync(logFile(), "not ours, not to be overwritten");
@@ -756,5 +777,10 @@ describe("SqliteStore append log", () => {
     store = openSqliteStore({ dataDir: dir });
     expect(await store.getWorkshop(wid("w1"))).toBeNull();
     expect(fs.readFileSync(logFile(), "utf8")).toBe("not ours, not to be overwritten");
+    await store.close();
+    // The refused open let go of the directory: once the file is dealt with, a server opens it.
+    fs.rmSync(logFile());
+    store = openSqliteStore({ dataDir: dir, appendLog: true });
+    expect(fs.statSync(logFile()).size).toBe(HEADER_BYTES);
   });
 });
