@@ -1,14 +1,15 @@
 /**
  * `npm run export -- <workshopId> [--out report.md]`: a workshop's Markdown report, read straight
  * from the server's SQLite file (DATA_DIR), so it works with the server stopped (and, thanks to
- * WAL, while it runs). Without `--out` the report goes to stdout (use `npm run --silent export`
+ * WAL, while it runs; see `openStore`). Without `--out` the report goes to stdout (use `npm run --silent export`
  * there, or npm's banner ends up in front of it).
  */
 import { existsSync, writeFileSync } from "node:fs";
 import path from "node:path";
 import { parseArgs } from "node:util";
 import { ConfigError, loadConfig } from "../server/config.ts";
-import { openSqliteStore, SQLITE_FILE_NAME } from "../server/store/sqlite.ts";
+import { DataDirInUseError } from "../server/store/dataDirLock.ts";
+import { openSqliteStore, SQLITE_FILE_NAME, type SqliteStore } from "../server/store/sqlite.ts";
 import { readWorkshop } from "../server/workshops/readWorkshop.ts";
 import { renderMarkdown, reportInputFromDocs } from "../shared/export/markdown.ts";
 import { isId, type WorkshopId } from "../shared/ids.ts";
@@ -47,7 +48,7 @@ async function main(argv: readonly string[]): Promise<void> {
   if (!existsSync(path.join(config.dataDir, SQLITE_FILE_NAME))) {
     throw new ExportError(`There is no Samla database in ${config.dataDir} (set DATA_DIR).`, 1);
   }
-  const store = openSqliteStore({ dataDir: config.dataDir });
+  const store = openStore(config.dataDir);
   let markdown: string;
   try {
     const docs = await readWorkshop(store, workshopId);
@@ -77,6 +78,20 @@ async function main(argv: readonly string[]): Promise<void> {
   // The notes may be sensitive: a new report file is readable by its owner only.
   writeFileSync(out, markdown, { mode: 0o600 });
   console.log(`Report written to ${path.resolve(out)}`);
+}
+
+/**
+ * With no server on the directory, the store opens as the server's would: what a crash left in the
+ * append log moves into SQLite first, so the report has every acknowledged note. Beside a running
+ * server it reads SQLite alone, which is at most the log's move delay (100 ms) behind.
+ */
+function openStore(dataDir: string): SqliteStore {
+  try {
+    return openSqliteStore({ dataDir, appendLog: true });
+  } catch (error) {
+    if (error instanceof DataDirInUseError) return openSqliteStore({ dataDir });
+    throw error;
+  }
 }
 
 function parse(argv: readonly string[]) {

@@ -20,8 +20,8 @@ export interface DataDirLock {
  *
  * The server's store replays and empties the append log and assumes its rooms are their
  * documents' only writers; a second server on the same directory would move the same records
- * twice or lose them. Tools that only read or add beside a running server (export, demo) do not
- * take it.
+ * twice or lose them. `npm run demo` never takes it; `npm run export` takes it when it is free
+ * (no server runs), to move what a crash left before it reads.
  */
 export function lockDataDir(dbFile: string): DataDirLock {
   const file = `${dbFile}${LOCK_SUFFIX}`;
@@ -34,7 +34,7 @@ export function lockDataDir(dbFile: string): DataDirLock {
     db.close();
     if (error instanceof Database.SqliteError && error.code === "SQLITE_BUSY") {
       throw new DataDirInUseError(
-        `another Samla server is using ${dbFile} (its lock ${file} is held). Stop that server, or give this one its own DATA_DIR.`,
+        `another Samla server is using ${dbFile} (its lock ${file} is held; \`npm run export\` holds it for a moment when no server runs). Stop that server, or give this one its own DATA_DIR.`,
         { cause: error },
       );
     }

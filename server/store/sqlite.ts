@@ -34,9 +34,10 @@ interface StoreTuning {
   readonly checkpointWorker?: boolean;
   /**
    * Make appends durable in the append log (`samla.db-appendlog`, see appendLog.ts) and move them
-   * into SQLite every `moveDelayMs` (or sooner under load), rather than committing each turn's appends. Only the one
-   * process that serves the data directory may use it (the server does): tools that open the
-   * database beside a running server (export, demo) leave it off and use SQLite alone.
+   * into SQLite every `moveDelayMs` (or sooner under load), rather than committing each turn's
+   * appends. Only the one process that serves the data directory may use it, and it takes the
+   * directory's lock (dataDirLock.ts) to make sure: the server, or the export when no server runs.
+   * Tools beside a running server leave it off and use SQLite alone.
    */
   readonly appendLog?: boolean;
   /** How long appends wait in the append log before they move into SQLite (default MOVE_DELAY_MS). */

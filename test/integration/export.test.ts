@@ -1,7 +1,11 @@
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
+import Database from "better-sqlite3";
 import { describe, expect, it, onTestFinished } from "vitest";
+import * as Y from "yjs";
+import { encodeHeader, encodeRecords } from "../../server/store/appendLog.ts";
+import { APPEND_LOG_SUFFIX, openSqliteStore, SQLITE_FILE_NAME } from "../../server/store/sqlite.ts";
 import { readWorkshop } from "../../server/workshops/readWorkshop.ts";
 import { docName, metaDoc, tableDoc } from "../../shared/docNames.ts";
 import { renderMarkdown, reportInputFromDocs } from "../../shared/export/markdown.ts";
@@ -142,6 +146,55 @@ describe("npm run export", () => {
     const printed = await runScript("scripts/export.ts", [seeded.workshopId], { DATA_DIR: server.dataDir });
     expect(printed.code).toBe(0);
     expect(printed.stdout).toBe(served.text);
+  });
+
+  it("has what a crash left in the append log, with the server stopped; reads SQLite beside a running one", async () => {
+    const { server, day: seeded } = await seededServer();
+    const before = await server.request("GET", reportPath(seeded.workshopId), {
+      token: seeded.facilitatorToken,
+    });
+    await server.stop();
+    // What a crash leaves: a note acknowledged (in the append log) and never moved into SQLite.
+    const tool = openSqliteStore({ dataDir: server.dataDir });
+    const [table] = await tool.listTables(seeded.workshopId);
+    const tableName = docName(tableDoc(seeded.workshopId, table!.id));
+    const doc = new Y.Doc();
+    for (const row of await tool.loadDoc(tableName)) Y.applyUpdate(doc, row);
+    const metaDocument = new Y.Doc();
+    for (const row of await tool.loadDoc(docName(metaDoc(seeded.workshopId))))
+      Y.applyUpdate(metaDocument, row);
+    await tool.close();
+    const round = readMeta(metaDocument).rounds[0]!;
+    const stateBefore = Y.encodeStateVector(doc);
+    createNote(doc, {
+      roundId: round.id,
+      promptId: round.prompts[0]!.id,
+      text: "Skrivet före kraschen",
+      createdAt: 1,
+    });
+    const moved = new Database(path.join(server.dataDir, SQLITE_FILE_NAME), { readonly: true });
+    const generation =
+      (moved.prepare("SELECT moved_generation FROM append_log_state").pluck().get() as number) + 1;
+    moved.close();
+    writeFileSync(
+      path.join(server.dataDir, `${SQLITE_FILE_NAME}${APPEND_LOG_SUFFIX}`),
+      Buffer.concat([
+        encodeHeader(generation),
+        encodeRecords([{ name: tableName, update: Y.encodeStateAsUpdate(doc, stateBefore) }]),
+      ]),
+    );
+
+    const printed = await runScript("scripts/export.ts", [seeded.workshopId], { DATA_DIR: server.dataDir });
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toContain("Skrivet före kraschen");
+    expect(printed.stdout).not.toBe(before.text);
+
+    // Beside a running server (it holds the directory's lock) the export reads SQLite alone.
+    const again = await startServer({ dataDir: server.dataDir });
+    const beside = await runScript("scripts/export.ts", [seeded.workshopId], { DATA_DIR: server.dataDir });
+    expect(beside.code).toBe(0);
+    expect(beside.stdout).toBe(printed.stdout);
+    await again.stop();
   });
 
   it.each<[string, (dataDir: string) => { args: string[]; env: Record<string, string> }, number, RegExp]>([
