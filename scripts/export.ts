@@ -83,14 +83,18 @@ async function main(argv: readonly string[]): Promise<void> {
 /**
  * With no server on the directory, the store opens as the server's would: what a crash left in the
  * append log moves into SQLite first, so the report has every acknowledged note. Beside a running
- * server it reads SQLite alone, which is at most the log's move delay (100 ms) behind.
+ * server it reads SQLite alone, which is at most the log's move delay (100 ms) behind; so it does,
+ * with a warning, if the log cannot be read: a report is most needed when something went wrong.
  */
 function openStore(dataDir: string): SqliteStore {
   try {
     return openSqliteStore({ dataDir, appendLog: true });
   } catch (error) {
-    if (error instanceof DataDirInUseError) return openSqliteStore({ dataDir });
-    throw error;
+    if (!(error instanceof DataDirInUseError)) {
+      const reason = error instanceof Error ? error.message : String(error);
+      console.error(`Warning: the append log was not read (${reason}); the report has what SQLite holds.`);
+    }
+    return openSqliteStore({ dataDir });
   }
 }
 

@@ -197,6 +197,22 @@ describe("npm run export", () => {
     await again.stop();
   });
 
+  it("still writes the report from SQLite, with a warning, when the append log cannot be read", async () => {
+    const { server, day: seeded } = await seededServer();
+    const served = await server.request("GET", reportPath(seeded.workshopId), {
+      token: seeded.facilitatorToken,
+    });
+    await server.stop();
+    const logFile = path.join(server.dataDir, `${SQLITE_FILE_NAME}${APPEND_LOG_SUFFIX}`);
+    writeFileSync(logFile, "not ours: a file someone put here by mistake");
+
+    const printed = await runScript("scripts/export.ts", [seeded.workshopId], { DATA_DIR: server.dataDir });
+    expect(printed.code).toBe(0);
+    expect(printed.stdout).toBe(served.text);
+    expect(printed.stderr).toMatch(/^Warning: the append log was not read \(not a Samla append log/);
+    expect(readFileSync(logFile, "utf8")).toBe("not ours: a file someone put here by mistake");
+  });
+
   it.each<[string, (dataDir: string) => { args: string[]; env: Record<string, string> }, number, RegExp]>([
     [
       "an unknown workshop",
