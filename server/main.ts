@@ -6,20 +6,13 @@ import { DataDirInUseError } from "./store/dataDirLock.ts";
 /** Boots Samla, prints where to reach it, and shuts down without losing a note. */
 async function main(): Promise<void> {
   let config: ReturnType<typeof loadConfig>;
-  try {
-    config = loadConfig();
-  } catch (error) {
-    if (error instanceof ConfigError) {
-      console.error(`Samla cannot start: ${error.message}`);
-      process.exit(2);
-    }
-    throw error;
-  }
   let app: Awaited<ReturnType<typeof buildApp>>;
   try {
+    config = loadConfig();
     app = await buildApp({ config });
   } catch (error) {
-    if (error instanceof DataDirInUseError) {
+    // What the person starting Samla can fix: said plainly, no stack.
+    if (error instanceof ConfigError || error instanceof DataDirInUseError) {
       console.error(`Samla cannot start: ${error.message}`);
       process.exit(2);
     }

@@ -1,10 +1,8 @@
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import path from "node:path";
-import Database from "better-sqlite3";
 import { describe, expect, it, onTestFinished } from "vitest";
 import * as Y from "yjs";
-import { encodeHeader, encodeRecords } from "../../server/store/appendLog.ts";
 import { APPEND_LOG_SUFFIX, openSqliteStore, SQLITE_FILE_NAME } from "../../server/store/sqlite.ts";
 import { readWorkshop } from "../../server/workshops/readWorkshop.ts";
 import { docName, metaDoc, tableDoc } from "../../shared/docNames.ts";
@@ -12,6 +10,7 @@ import { renderMarkdown, reportInputFromDocs } from "../../shared/export/markdow
 import type { NoteId, WorkshopId } from "../../shared/ids.ts";
 import { readMeta } from "../../shared/schema/meta.ts";
 import { createNote, readNote, setNoteHidden } from "../../shared/schema/table.ts";
+import { leaveInAppendLog } from "../helpers/appendLog.ts";
 import { connectClient } from "../helpers/client.ts";
 import { eventually } from "../helpers/eventually.ts";
 import { seededServer } from "../helpers/fixtureDay.ts";
@@ -172,17 +171,9 @@ describe("npm run export", () => {
       text: "Skrivet före kraschen",
       createdAt: 1,
     });
-    const moved = new Database(path.join(server.dataDir, SQLITE_FILE_NAME), { readonly: true });
-    const generation =
-      (moved.prepare("SELECT moved_generation FROM append_log_state").pluck().get() as number) + 1;
-    moved.close();
-    writeFileSync(
-      path.join(server.dataDir, `${SQLITE_FILE_NAME}${APPEND_LOG_SUFFIX}`),
-      Buffer.concat([
-        encodeHeader(generation),
-        encodeRecords([{ name: tableName, update: Y.encodeStateAsUpdate(doc, stateBefore) }]),
-      ]),
-    );
+    leaveInAppendLog(path.join(server.dataDir, SQLITE_FILE_NAME), [
+      { name: tableName, update: Y.encodeStateAsUpdate(doc, stateBefore) },
+    ]);
 
     const printed = await runScript("scripts/export.ts", [seeded.workshopId], { DATA_DIR: server.dataDir });
     expect(printed.code).toBe(0);

@@ -4,7 +4,7 @@ import path from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
 import * as Y from "yjs";
-import { encodeHeader, encodeRecords, HEADER_BYTES } from "../../server/store/appendLog.ts";
+import { encodeRecords, HEADER_BYTES, type LoggedUpdate } from "../../server/store/appendLog.ts";
 import { DataDirInUseError } from "../../server/store/dataDirLock.ts";
 import { MAX_ROWS_PER_MOVE } from "../../server/store/loggedAppends.ts";
 import { hasPendingUpdates, replayUpdates } from "../../server/store/replay.ts";
@@ -12,6 +12,11 @@ import { APPEND_LOG_SUFFIX, openSqliteStore, type SqliteStore } from "../../serv
 import { migrate, SCHEMA_VERSION } from "../../server/store/sqliteSchema.ts";
 import { type NewWorkshop, StoreConflictError, type TokenRecord } from "../../server/store/store.ts";
 import { asId, type TableId, type WorkshopId } from "../../shared/ids.ts";
+import {
+  leaveInAppendLog,
+  movedGeneration as movedGenerationOf,
+  readNumber as readStoreNumber,
+} from "../helpers/appendLog.ts";
 import { eventually } from "../helpers/eventually.ts";
 import { mulberry32 } from "../helpers/random.ts";
 
@@ -658,19 +663,10 @@ describe("SqliteStore lifecycle", () => {
 
 describe("SqliteStore append log", () => {
   const logFile = (): string => `${store.file}${APPEND_LOG_SUFFIX}`;
-  /** What a crash leaves: records written to the append log and never moved into SQLite. */
-  const leaveInLog = (generation: number, records: { name: string; update: Uint8Array }[]): void =>
-    fs.writeFileSync(logFile(), Buffer.concat([encodeHeader(generation), encodeRecords(records)]));
-  /** One number read from SQLite itself, past the store. */
-  const readNumber = (sql: string): number => {
-    const raw = new Database(store.file, { readonly: true });
-    try {
-      return raw.prepare(sql).pluck().get() as number;
-    } finally {
-      raw.close();
-    }
-  };
-  const movedGeneration = (): number => readNumber("SELECT moved_generation FROM append_log_state");
+  const readNumber = (sql: string): number => readStoreNumber(store.file, sql);
+  const movedGeneration = (): number => movedGenerationOf(store.file);
+  const leaveInLog = (generation: number, records: LoggedUpdate[]): void =>
+    leaveInAppendLog(store.file, records, generation);
 
   it("moves appends into SQLite within moments, and empties the log", async () => {
     await store.createWorkshop(workshop("w1", [], { docs: [] }));
