@@ -7,8 +7,8 @@
  *   npm run bench -- --quick            a ~1 minute smoke run (shorter phases; not recorded)
  *   npm run bench -- --scenario grid    one or more of: grid, presence, saturation, room, storm, idle, cold
  *   npm run bench -- --profile DIR      also write V8 CPU profiles of every server process into DIR
- *   npm run bench -- --perf DIR         sample both servers' CPU time with Linux perf in the grid and
- *                                       presence phases (files in DIR) and print where it goes
+ *   npm run bench -- --perf DIR         sample both servers' CPU time with Linux perf in the grid,
+ *                                       presence, 2× saturation and room phases (files in DIR) and print where it goes
  *   npm run bench -- --saturation-rate N  skip the ramp: N keystrokes/s per client saturate the reference
  *   npm run bench -- --nice -10         run servers and generator at this nice value (a shared machine)
  *   npm run bench -- --samla-data DIR   make Samla's data directories under DIR (default: the OS temp dir)

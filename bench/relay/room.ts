@@ -1,5 +1,6 @@
 import type { Bench } from "./bench.ts";
-import { comparison, DEFERRED_NOTE, gridTables, phaseRow, waitUntil } from "./grid.ts";
+import type { CpuBreakdown } from "./cpuSampling.ts";
+import { breakdownOf, comparison, DEFERRED_NOTE, gridTables, phaseRow, sampled, waitUntil } from "./grid.ts";
 import { BenchClient, closeAll, connectAll, DocLoad } from "./load.ts";
 import { type PhaseResult, runPhase } from "./phase.ts";
 import { mixSeed } from "./prng.ts";
@@ -18,6 +19,7 @@ const RATE = 10;
 export async function runRoom(bench: Bench): Promise<void> {
   const script = new Script(900_001, "insights", mixSeed(bench.settings.seed, 0x700));
   const results = new Map<ServerKind, PhaseResult>();
+  const breakdowns = new Map<ServerKind, CpuBreakdown>();
   // Every tablet of the grid's tables: 400 readers (--quick: 100).
   const tables = gridTables(bench);
   const readerCount = tables * 10;
@@ -64,7 +66,12 @@ export async function runRoom(bench: Bench): Promise<void> {
           deferApply: true,
         });
       await phase(bench.settings.quick ? 500 : 3_000, 1);
-      results.set(kind, await phase(bench.settings.quick ? 3_000 : 20_000, 2));
+      const { result, breakdowns: sampledHere } = await sampled(bench, [{ server }], `room-${kind}`, () =>
+        phase(bench.settings.quick ? 3_000 : 20_000, 2),
+      );
+      results.set(kind, result);
+      const breakdown = sampledHere?.get(kind);
+      if (breakdown !== undefined) breakdowns.set(kind, breakdown);
       await closeAll(load.clients);
       bench.converged(`${SERVER_LABEL[kind]} room`, [load]);
     });
@@ -80,6 +87,12 @@ export async function runRoom(bench: Bench): Promise<void> {
         DEFERRED_NOTE,
       ],
     ),
+  );
+  breakdownOf(
+    bench,
+    "Where the room's CPU goes (perf, CPU time)",
+    results,
+    breakdowns.size > 0 ? breakdowns : null,
   );
   const samla = results.get("samla");
   const reference = results.get("reference");
