@@ -326,7 +326,26 @@ export function breakdownOf(
     if (breakdown === undefined || result === undefined) return [];
     return [{ label: SERVER_LABEL[kind], breakdown, cpuPerDeliveryUs: cpuPerDelivery(result) }];
   });
+  // Nothing sampled (no --perf, or no perf here): no table, rather than an empty one.
+  if (servers.length === 0) return;
   bench.table(breakdownTable(title, servers));
+}
+
+/**
+ * One server's phase run alone, sampled as `sampled` does: its result, and its breakdown (if it
+ * was sampled) added to `into`.
+ */
+export async function sampledAlone<T>(
+  bench: Bench,
+  server: ServerProcess,
+  name: string,
+  phase: () => Promise<T>,
+  into: Map<ServerKind, CpuBreakdown>,
+): Promise<T> {
+  const { result, breakdowns } = await sampled(bench, [{ server }], name, phase);
+  const breakdown = breakdowns?.get(server.kind);
+  if (breakdown !== undefined) into.set(server.kind, breakdown);
+  return result;
 }
 
 /** Runs `body` with a fresh process of every server at once. */

@@ -1,6 +1,14 @@
 import type { Bench } from "./bench.ts";
 import type { CpuBreakdown } from "./cpuSampling.ts";
-import { breakdownOf, comparison, DEFERRED_NOTE, gridTables, phaseRow, sampled, waitUntil } from "./grid.ts";
+import {
+  breakdownOf,
+  comparison,
+  DEFERRED_NOTE,
+  gridTables,
+  phaseRow,
+  sampledAlone,
+  waitUntil,
+} from "./grid.ts";
 import { BenchClient, closeAll, connectAll, DocLoad } from "./load.ts";
 import { type PhaseResult, runPhase } from "./phase.ts";
 import { mixSeed } from "./prng.ts";
@@ -66,12 +74,14 @@ export async function runRoom(bench: Bench): Promise<void> {
           deferApply: true,
         });
       await phase(bench.settings.quick ? 500 : 3_000, 1);
-      const { result, breakdowns: sampledHere } = await sampled(bench, [{ server }], `room-${kind}`, () =>
-        phase(bench.settings.quick ? 3_000 : 20_000, 2),
+      const result = await sampledAlone(
+        bench,
+        server,
+        `room-${kind}`,
+        () => phase(bench.settings.quick ? 3_000 : 20_000, 2),
+        breakdowns,
       );
       results.set(kind, result);
-      const breakdown = sampledHere?.get(kind);
-      if (breakdown !== undefined) breakdowns.set(kind, breakdown);
       await closeAll(load.clients);
       bench.converged(`${SERVER_LABEL[kind]} room`, [load]);
     });
@@ -88,12 +98,7 @@ export async function runRoom(bench: Bench): Promise<void> {
       ],
     ),
   );
-  breakdownOf(
-    bench,
-    "Where the room's CPU goes (perf, CPU time)",
-    results,
-    breakdowns.size > 0 ? breakdowns : null,
-  );
+  breakdownOf(bench, "Where the room's CPU goes (perf, CPU time)", results, breakdowns);
   const samla = results.get("samla");
   const reference = results.get("reference");
   if (samla && reference) {

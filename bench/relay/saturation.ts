@@ -15,7 +15,7 @@ import {
   phaseRow,
   relayDelayNote,
   SERVERS,
-  sampled,
+  sampledAlone,
   seconds,
   undelivered,
   warmUp,
@@ -174,19 +174,22 @@ export async function runSaturation(bench: Bench): Promise<void> {
       bench.log(
         `${SERVER_LABEL[kind]}: grid at ${doubled} keystrokes/s per client (2× the reference's saturation)`,
       );
-      const { result, breakdowns: sampledHere } = await sampled(bench, [{ server }], `double-${kind}`, () =>
-        runPhase(server, bench.settings.pinning, {
-          typists: grid.typists,
-          rate: doubled,
-          durationMs: seconds(bench, 15, 3),
-          drainTimeoutMs: seconds(bench, 90, 30),
-          seed: mixSeed(bench.settings.seed, PHASE.double),
-          deferApply: true,
-        }),
+      const result = await sampledAlone(
+        bench,
+        server,
+        `double-${kind}`,
+        () =>
+          runPhase(server, bench.settings.pinning, {
+            typists: grid.typists,
+            rate: doubled,
+            durationMs: seconds(bench, 15, 3),
+            drainTimeoutMs: seconds(bench, 90, 30),
+            seed: mixSeed(bench.settings.seed, PHASE.double),
+            deferApply: true,
+          }),
+        breakdowns,
       );
       results.set(kind, result);
-      const breakdown = sampledHere?.get(kind);
-      if (breakdown !== undefined) breakdowns.set(kind, breakdown);
       await closeAll(grid.clients);
       if (result.delivered === result.expected)
         bench.converged(`${SERVER_LABEL[kind]} 2× saturation`, grid.loads);

@@ -92,7 +92,10 @@ export class SqliteStore implements Store {
 
   constructor(file: string, { checkpointWorker = true, appendLog = false, moveDelayMs }: StoreTuning = {}) {
     this.file = file;
-    const logged = appendLog && file !== ":memory:";
+    // Anonymous databases, as better-sqlite3 counts them (its `memory`): no file, no WAL, no log.
+    const inMemory = file === ":memory:" || file === "";
+    const logged = appendLog && !inMemory;
+    const usesWorker = checkpointWorker && !inMemory;
     // First, before the append log is replayed: only the directory's one server may do that.
     const lock = logged ? lockDataDir(file) : null;
     let db: Database.Database | null = null;
@@ -125,7 +128,7 @@ export class SqliteStore implements Store {
           moveDelayMs,
         );
       }
-      if (!db.memory && checkpointWorker) db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
+      if (usesWorker) db.pragma(`wal_autocheckpoint = ${BACKSTOP_AUTOCHECKPOINT_PAGES}`);
     } catch (error) {
       // Nothing opened here outlives a store that failed to open.
       log?.close();
@@ -136,13 +139,12 @@ export class SqliteStore implements Store {
     this.#db = db;
     this.#appendLog = log;
     this.#lock = lock;
-    this.#checkpointer =
-      db.memory || !checkpointWorker
-        ? null
-        : new Checkpointer(file, CHECKPOINT_DELAY_MS, () => {
-            // No worker: SQLite checkpoints on commit again, as it does by default.
-            this.#db?.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
-          });
+    this.#checkpointer = !usesWorker
+      ? null
+      : new Checkpointer(file, CHECKPOINT_DELAY_MS, () => {
+          // No worker: SQLite checkpoints on commit again, as it does by default.
+          this.#db?.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
+        });
     this.#appends = new GroupCommit(
       (requests) => {
         if (this.#appendLog !== null) return this.#appendLog.write(requests);

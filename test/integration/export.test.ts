@@ -155,15 +155,11 @@ describe("npm run export", () => {
     await server.stop();
     // What a crash leaves: a note acknowledged (in the append log) and never moved into SQLite.
     const tool = openSqliteStore({ dataDir: server.dataDir });
-    const [table] = await tool.listTables(seeded.workshopId);
-    const tableName = docName(tableDoc(seeded.workshopId, table!.id));
-    const doc = new Y.Doc();
-    for (const row of await tool.loadDoc(tableName)) Y.applyUpdate(doc, row);
-    const metaDocument = new Y.Doc();
-    for (const row of await tool.loadDoc(docName(metaDoc(seeded.workshopId))))
-      Y.applyUpdate(metaDocument, row);
+    const docs = await readWorkshop(tool, seeded.workshopId);
     await tool.close();
-    const round = readMeta(metaDocument).rounds[0]!;
+    const [tableId, doc] = [...docs!.tables][0]!;
+    const tableName = docName(tableDoc(seeded.workshopId, tableId));
+    const round = readMeta(docs!.meta).rounds[0]!;
     const stateBefore = Y.encodeStateVector(doc);
     createNote(doc, {
       roundId: round.id,
