@@ -18,9 +18,16 @@ const FREQUENCY = 999;
 export const CATEGORIES = [
   {
     name: "writing frames to readers",
-    // Samla's direct writes, and `ws`'s sender (the reference's sends, Samla's fallback). The
-    // reference sends from inside Yjs's update event, so this rule comes before Yjs's.
-    frames: [/\/http\/wsRelaySocket\.js/, /\/ws\/lib\/sender\.js/],
+    // Samla's direct writes, `ws`'s sender (the reference's sends, Samla's fallback), the bare
+    // relay's, and the kernel's send path whoever called it (a send V8 inlined into its caller
+    // has no frame of its own). The reference sends from inside Yjs's update event, and the bare
+    // relay from inside its socket's read, so this rule comes before Yjs's and reading's.
+    frames: [
+      /\/http\/wsRelaySocket\.js/,
+      /\/ws\/lib\/sender\.js/,
+      /JS:[*^~]?broadcast \S*\/bareRelay\.js/,
+      /tcp_sendmsg/,
+    ],
     relaying: true,
   },
   {

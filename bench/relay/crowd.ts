@@ -228,7 +228,9 @@ export async function runStorm(bench: Bench): Promise<void> {
   const reference = rows.get("reference");
   // The others' share of the core is a condition of the run, not a result: no ratio.
   if (warm && reference)
-    table.rows.push(withoutColumns(ratioRow("Samla warm / reference", warm, reference), new Set([9])));
+    table.rows.push(
+      withoutColumns(ratioRow(`Samla warm / ${SERVER_LABEL.reference}`, warm, reference), new Set([9])),
+    );
   bench.table(table);
 }
 
@@ -308,7 +310,9 @@ export async function runIdle(bench: Bench): Promise<void> {
   }
   const [samlaRow, referenceRow] = rows;
   if (samlaRow && referenceRow)
-    rows.push(withoutColumns(ratioRow("Samla / reference", samlaRow, referenceRow), new Set([7])));
+    rows.push(
+      withoutColumns(ratioRow(`Samla / ${SERVER_LABEL.reference}`, samlaRow, referenceRow), new Set([7])),
+    );
   bench.table({
     title: `Idle: ${(venueCount * IDLE_TABLES * IDLE_PER_DOC).toLocaleString("en-US")} connections over ${venueCount * IDLE_TABLES} documents (${IDLE_NOTES} notes each)`,
     columns: [

@@ -181,7 +181,9 @@ export function comparison(title: string, rows: Map<ServerKind, Row>, notes: str
   if (samla) table.rows.push(samla);
   if (reference) table.rows.push(reference);
   if (samla && reference)
-    table.rows.push(withoutColumns(ratioRow("Samla / reference", samla, reference), NO_RATIO));
+    table.rows.push(
+      withoutColumns(ratioRow(`Samla / ${SERVER_LABEL.reference}`, samla, reference), NO_RATIO),
+    );
   return table;
 }
 
@@ -475,7 +477,7 @@ function presenceIncrementNotes(
   const reference = increment("reference");
   if (samla === null || reference === null) return [];
   return [
-    `Presence's own cost (this phase's server CPU beyond the grid phase's for as many keystrokes, per presence delivery): Samla ${samla.toFixed(1)} µs, reference ${reference.toFixed(1)} µs (${(samla / reference).toFixed(2)}×). A difference of two measurements: noisier than either.`,
+    `Presence's own cost (this phase's server CPU beyond the grid phase's for as many keystrokes, per presence delivery): Samla ${samla.toFixed(1)} µs, ${SERVER_LABEL.reference} ${reference.toFixed(1)} µs (${(samla / reference).toFixed(2)}×). A difference of two measurements: noisier than either.`,
   ];
 }
 

@@ -12,6 +12,8 @@
  *   npm run bench -- --saturation-rate N  skip the ramp: N keystrokes/s per client saturate the reference
  *   npm run bench -- --nice -10         run servers and generator at this nice value (a shared machine)
  *   npm run bench -- --samla-data DIR   make Samla's data directories under DIR (default: the OS temp dir)
+ *   npm run bench -- --against bare     the bare relay (bareRelay.ts, a floor) in the reference's place;
+ *                                       budgets are not evaluated and nothing is recorded
  */
 import { spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
@@ -25,7 +27,7 @@ import { quietPolicy } from "./phase.ts";
 import { budgetLine, markdownTable } from "./report.ts";
 import { runRoom } from "./room.ts";
 import { runSaturation } from "./saturation.ts";
-import { allowedCpus, pinSelf, planPinning, ROOT } from "./servers.ts";
+import { AGAINST, type Against, allowedCpus, pinSelf, planPinning, ROOT, standAgainst } from "./servers.ts";
 
 const SCENARIOS = ["grid", "presence", "saturation", "room", "storm", "idle", "cold"] as const;
 type Scenario = (typeof SCENARIOS)[number];
@@ -40,12 +42,13 @@ interface Args {
   readonly record: boolean;
   readonly nice: number | null;
   readonly dataBase: string;
+  readonly against: Against;
 }
 
 function usage(message?: string): never {
   if (message) console.error(message);
   console.error(
-    "usage: npm run bench -- [--quick] [--scenario grid,presence,saturation,room,storm,idle,cold] [--profile DIR] [--perf DIR] [--saturation-rate N] [--nice N] [--samla-data DIR] [--seed N] [--record | --no-record]",
+    "usage: npm run bench -- [--quick] [--scenario grid,presence,saturation,room,storm,idle,cold] [--profile DIR] [--perf DIR] [--saturation-rate N] [--nice N] [--samla-data DIR] [--seed N] [--against reference|bare] [--record | --no-record]",
   );
   process.exit(2);
 }
@@ -60,6 +63,7 @@ function parseArgs(argv: readonly string[]): Args {
   let record: boolean | null = null;
   let nice: number | null = null;
   let dataBase = os.tmpdir();
+  let against: Against = "reference";
   for (let i = 0; i < argv.length; i++) {
     const arg = argv[i];
     const value = () => {
@@ -79,7 +83,12 @@ function parseArgs(argv: readonly string[]): Args {
     else if (arg === "--seed") seed = Number(value());
     else if (arg === "--nice") nice = Number(value());
     else if (arg === "--samla-data") dataBase = path.resolve(value());
-    else if (arg === "--record") record = true;
+    else if (arg === "--against") {
+      const name = value();
+      if (!Object.hasOwn(AGAINST, name))
+        usage(`--against must be one of: ${Object.keys(AGAINST).join(", ")}`);
+      against = name as Against;
+    } else if (arg === "--record") record = true;
     else if (arg === "--no-record") record = false;
     else if (arg === "--help" || arg === "-h") usage();
     else usage(`unknown argument ${arg}`);
@@ -88,6 +97,9 @@ function parseArgs(argv: readonly string[]): Args {
   if (!Number.isInteger(seed)) usage("--seed must be an integer");
   if (nice !== null && !(Number.isInteger(nice) && nice >= -20 && nice <= 19)) usage("--nice must be -20…19");
   const all = scenarios.size === 0;
+  // The recorded results and the budgets are Samla against the reference, never against the floor.
+  if (against === "bare" && record === true)
+    usage("--record compares with the reference: not with --against bare");
   return {
     quick,
     scenarios: all ? new Set(SCENARIOS) : scenarios,
@@ -96,9 +108,10 @@ function parseArgs(argv: readonly string[]): Args {
     saturationRate,
     seed,
     // A full run of everything is recorded unless told otherwise; partial or quick runs only when asked.
-    record: record ?? (all && !quick),
+    record: record ?? (all && !quick && against === "reference"),
     nice,
     dataBase,
+    against,
   };
 }
 
@@ -159,6 +172,7 @@ function record(section: string): void {
 
 async function main(): Promise<void> {
   const args = parseArgs(process.argv.slice(2));
+  standAgainst(args.against);
   if (args.perfDir !== null) mkdirSync(args.perfDir, { recursive: true });
   // Read before pinning: once pinned, this process sees only its own core.
   const cores = os.availableParallelism();
@@ -175,8 +189,12 @@ async function main(): Promise<void> {
     saturationRate: args.saturationRate,
     dataBase: args.dataBase,
   });
+  const versus =
+    args.against === "bare"
+      ? "the bare relay (bench/relay/bareRelay.ts: a floor, not a server to run)"
+      : "the reference y-websocket server";
   const header = [
-    `## Relay benchmark: Samla vs the reference y-websocket server${args.quick ? " (--quick)" : ""}`,
+    `## Relay benchmark: Samla vs ${versus}${args.quick ? " (--quick)" : ""}`,
     "",
     `Run ${new Date().toISOString().slice(0, 16).replace("T", " ")} UTC, scenarios: ${[...args.scenarios].join(", ")}.`,
     "",
@@ -215,7 +233,11 @@ async function main(): Promise<void> {
   const footer = [
     "### Budgets (Samla with its SQLite store on vs the reference, which stores nothing)",
     "",
-    ...(bench.budgets.length > 0 ? bench.budgets.map(budgetLine) : ["- (no budget measured in this run)"]),
+    ...(args.against === "bare"
+      ? ["- (not evaluated: the budgets are set against the reference, and this run measured the bare relay)"]
+      : bench.budgets.length > 0
+        ? bench.budgets.map(budgetLine)
+        : ["- (no budget measured in this run)"]),
     "",
     bench.failures.length === 0
       ? `Every client's document converged; no server crashed. The run took ${minutes.toFixed(1)} minutes (${(quietPolicy.waitedMs / 1000).toFixed(0)} s of it waiting for a quiet machine). ${quietNote}`

@@ -9,6 +9,27 @@ export type ServerKind = "samla" | "reference";
 
 export const SERVER_LABEL: Record<ServerKind, string> = { samla: "Samla", reference: "reference" };
 
+/**
+ * What runs in the reference's place: the y-websocket reference (`reference.ts`, what the budgets
+ * are set against), or the bare relay (`bareRelay.ts`, a floor for what relaying costs).
+ */
+export const AGAINST = {
+  reference: {
+    script: "dist/bench/bench/relay/reference.js",
+    listening: /reference listening on port (\d+)/,
+  },
+  bare: { script: "dist/bench/bench/relay/bare.js", listening: /bare relay listening on port (\d+)/ },
+} as const;
+export type Against = keyof typeof AGAINST;
+
+let against: Against = "reference";
+
+/** Puts the bare relay in the reference's place, labels included; once, before any server starts. */
+export function standAgainst(choice: Against): void {
+  against = choice;
+  SERVER_LABEL.reference = choice === "bare" ? "bare relay" : "reference";
+}
+
 /** A server process under test, pinned to its core. */
 export interface ServerProcess {
   readonly kind: ServerKind;
@@ -244,10 +265,9 @@ export function startSamla(options: SamlaOptions): Promise<ServerProcess> {
   });
 }
 
-const REFERENCE_SCRIPT = "dist/bench/reference.js";
 let referenceBuilt = false;
 
-/** The reference as plain JavaScript too, like Samla: tsx's loader would add ~28 MB to its RSS. */
+/** The reference and the bare relay as plain JavaScript too, like Samla: tsx's loader would add ~28 MB to its RSS. */
 function buildReference(): void {
   if (referenceBuilt) return;
   const result = spawnSync("npx", ["tsc", "-p", "bench/relay/tsconfig.reference.json"], {
@@ -260,7 +280,10 @@ function buildReference(): void {
   referenceBuilt = true;
 }
 
-/** The reference: `@y/websocket-server`'s `setupWSConnection` behind a bare http + ws server. */
+/**
+ * The reference: `@y/websocket-server`'s `setupWSConnection` behind a bare http + ws server; or,
+ * after `standAgainst("bare")`, the bare relay.
+ */
 export function startReference(options: {
   readonly pinning: Pinning;
   readonly profileDir?: string;
@@ -269,13 +292,13 @@ export function startReference(options: {
   const profile =
     options.profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}/reference`];
   buildReference();
-  const script = path.join(ROOT, REFERENCE_SCRIPT);
-  if (!existsSync(script)) throw new Error(`missing ${script}`);
+  const { script, listening } = AGAINST[against];
+  if (!existsSync(path.join(ROOT, script))) throw new Error(`missing ${path.join(ROOT, script)}`);
   return launch({
     kind: "reference",
-    args: [...profile, ...perfMapArgs(options.perfMap), REFERENCE_SCRIPT],
+    args: [...profile, ...perfMapArgs(options.perfMap), script],
     env: { PORT: "0", HOST: "127.0.0.1" },
-    portPattern: /reference listening on port (\d+)/,
+    portPattern: listening,
     pinning: options.pinning,
   });
 }

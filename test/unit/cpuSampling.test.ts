@@ -17,6 +17,8 @@ const COMMIT = "7f95 JS:^flush file:///srv/dist/server/store/groupCommit.js:28:1
 const YJS = "7f95 JS:*transact file:///srv/node_modules/yjs/dist/yjs.mjs:3400:18 (/tmp/perf-1.map)";
 const LIB0 = "7f95 JS:*readVarUint file:///srv/node_modules/lib0/decoding.js:1:1 (/tmp/perf-1.map)";
 const RECEIVE = "7f95 JS:*_write /srv/node_modules/ws/lib/receiver.js:96:9 (/tmp/perf-1.map)";
+const BARE_SEND = "7f95 JS:*broadcast file:///srv/dist/bench/bench/relay/bareRelay.js:90:1 (/tmp/perf-1.map)";
+const READ = "7f95 JS:*onStreamRead node:internal/stream_base_commons:168:22 (/tmp/perf-1.map)";
 const EPOLL = "ffffffff81b0 __x64_sys_epoll_pwait ([kernel.kallsyms])";
 const SCAVENGE = "f36c4c v8::internal::ScavengerCollector::CollectGarbage (/usr/bin/node)";
 const DRAIN = "7f95 JS:*drain file:///srv/dist/server/relay/room.js:153:16 (/tmp/perf-1.map)";
@@ -35,6 +37,8 @@ describe("categorize", () => {
     ["Samla's direct write, in the kernel", [TCP, SEND, DRAIN], WRITING],
     // The reference sends from inside Yjs's update event: the send wins.
     ["the reference's send inside a Yjs transaction", [TCP, WS_SEND, YJS, RECEIVE], WRITING],
+    ["the bare relay's send, inside its socket's read", [BARE_SEND, READ], WRITING],
+    ["a send inlined into an unnamed frame, in the kernel", [TCP, DRAIN, READ], WRITING],
     ["SQLite's own code", [SQLITE, COMMIT], STORING],
     ["the group commit's JavaScript", [COMMIT], STORING],
     ["applying an update", [YJS, DRAIN], Y],
