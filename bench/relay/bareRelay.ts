@@ -35,8 +35,15 @@ interface Room {
   readonly clients: Set<Client>;
 }
 
-export function createBareRelay(): net.Server {
+export interface BareRelay {
+  readonly server: net.Server;
+  /** Drops every client's socket, so that closing the server does not wait for them. */
+  dropClients(): void;
+}
+
+export function createBareRelay(): BareRelay {
   const rooms = new Map<string, Room>();
+  const sockets = new Set<net.Socket>();
   /** What the update being applied integrated (Yjs's update event), written after it returns. */
   let integrated: Uint8Array | null = null;
 
@@ -75,7 +82,8 @@ export function createBareRelay(): net.Server {
     if (update !== null) broadcast(client, binaryFrame(encodeUpdate(update)));
   };
 
-  return net.createServer((socket) => {
+  const server = net.createServer((socket) => {
+    sockets.add(socket);
     socket.setNoDelay(true);
     let client: Client | null = null;
     let pending: Buffer = Buffer.alloc(0);
@@ -96,9 +104,16 @@ export function createBareRelay(): net.Server {
       });
       pending = rest.length === 0 ? Buffer.alloc(0) : rest;
     });
-    socket.on("close", () => client?.room.clients.delete(client));
+    socket.on("close", () => {
+      sockets.delete(socket);
+      client?.room.clients.delete(client);
+    });
     socket.on("error", () => socket.destroy());
   });
+  const dropClients = () => {
+    for (const socket of sockets) socket.destroy();
+  };
+  return { server, dropClients };
 }
 
 /** Answers the upgrade request and joins the room its path names; null (and closed) if it is no upgrade. */

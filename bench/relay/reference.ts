@@ -7,9 +7,7 @@
 import http from "node:http";
 import { setupWSConnection } from "@y/websocket-server/utils";
 import { WebSocketServer } from "ws";
-
-const host = process.env.HOST ?? "127.0.0.1";
-const port = Number(process.env.PORT ?? "0");
+import { serve } from "./serve.ts";
 
 const wss = new WebSocketServer({ noServer: true, perMessageDeflate: false });
 wss.on("connection", setupWSConnection);
@@ -21,16 +19,6 @@ const server = http.createServer((_request, response) => {
 server.on("upgrade", (request, socket, head) => {
   wss.handleUpgrade(request, socket, head, (ws) => wss.emit("connection", ws, request));
 });
-server.listen(port, host, () => {
-  const address = server.address();
-  const actual = typeof address === "object" && address !== null ? address.port : port;
-  console.log(`reference listening on port ${actual}`);
-});
-
-const stop = () => {
+serve(server, "reference", () => {
   for (const client of wss.clients) client.terminate();
-  server.close(() => process.exit(0));
-  setTimeout(() => process.exit(0), 2_000).unref();
-};
-process.on("SIGTERM", stop);
-process.on("SIGINT", stop);
+});

@@ -7,8 +7,6 @@ export const ROOT = path.resolve(import.meta.dirname, "../..");
 
 export type ServerKind = "samla" | "reference";
 
-export const SERVER_LABEL: Record<ServerKind, string> = { samla: "Samla", reference: "reference" };
-
 /**
  * What runs in the reference's place: the y-websocket reference (`reference.ts`, what the budgets
  * are set against), or the bare relay (`bareRelay.ts`, a floor for what relaying costs).
@@ -24,11 +22,17 @@ export type Against = keyof typeof AGAINST;
 
 let against: Against = "reference";
 
-/** Puts the bare relay in the reference's place, labels included; once, before any server starts. */
+/** Puts the bare relay in the reference's place (its label follows); once, before any server starts. */
 export function standAgainst(choice: Against): void {
   against = choice;
-  SERVER_LABEL.reference = choice === "bare" ? "bare relay" : "reference";
 }
+
+export const SERVER_LABEL: Readonly<Record<ServerKind, string>> = {
+  samla: "Samla",
+  get reference() {
+    return against === "bare" ? "bare relay" : "reference";
+  },
+};
 
 /** A server process under test, pinned to its core. */
 export interface ServerProcess {

@@ -1,9 +1,10 @@
-import type { AddressInfo, Socket } from "node:net";
+import type { AddressInfo } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
-import { createBareRelay, readFrames } from "../../bench/relay/bareRelay.ts";
+import { type BareRelay, createBareRelay, readFrames } from "../../bench/relay/bareRelay.ts";
 import { connectClient } from "../helpers/client.ts";
 import { eventually } from "../helpers/eventually.ts";
 import { rawGet } from "../helpers/rawHttp.ts";
+import { clientFrame } from "../helpers/rawSocket.ts";
 
 /**
  * The bench's bare relay (a floor to measure Samla against) must relay as a y-websocket server
@@ -11,25 +12,21 @@ import { rawGet } from "../helpers/rawHttp.ts";
  * the whole document, and awareness reaches the others.
  */
 
-const relays: ReturnType<typeof createBareRelay>[] = [];
-const sockets = new Set<Socket>();
+const relays: BareRelay[] = [];
 
 afterEach(async () => {
-  // The clients' providers are destroyed after this hook: their sockets are closed from here.
-  for (const socket of sockets) socket.destroy();
-  sockets.clear();
-  for (const relay of relays.splice(0)) await new Promise((resolve) => relay.close(resolve));
+  // The clients' providers are destroyed after this hook: their sockets are dropped from here.
+  for (const relay of relays.splice(0)) {
+    relay.dropClients();
+    await new Promise((resolve) => relay.server.close(resolve));
+  }
 });
 
 async function startRelay(): Promise<{ readonly syncUrl: string; readonly port: number }> {
   const relay = createBareRelay();
   relays.push(relay);
-  relay.on("connection", (socket: Socket) => {
-    sockets.add(socket);
-    socket.on("close", () => sockets.delete(socket));
-  });
-  await new Promise<void>((resolve) => relay.listen(0, "127.0.0.1", resolve));
-  const { port } = relay.address() as AddressInfo;
+  await new Promise<void>((resolve) => relay.server.listen(0, "127.0.0.1", resolve));
+  const { port } = relay.server.address() as AddressInfo;
   return { syncUrl: `ws://127.0.0.1:${port}`, port };
 }
 
@@ -69,13 +66,6 @@ describe("the bare relay", () => {
 });
 
 describe("readFrames", () => {
-  /** A masked client frame, as RFC 6455 §5.3 has clients send them. */
-  function clientFrame(payload: Uint8Array, mask = [0x12, 0x34, 0x56, 0x78]): Buffer {
-    const length = payload.byteLength;
-    const head = length < 126 ? [0x82, 0x80 | length] : [0x82, 0x80 | 126, length >> 8, length & 0xff];
-    return Buffer.from([...head, ...mask, ...payload.map((byte, i) => byte ^ (mask[i % 4] ?? 0))]);
-  }
-
   it.each([
     ["one small frame", [3], 1],
     ["two frames in one chunk", [5, 7], 1],
