@@ -96,13 +96,12 @@ export function createBareRelay(): BareRelay {
         pending = pending.subarray(end + 4);
         if (client === null) return;
       }
-      const rest = readFrames(pending, (opcode, payload) => {
-        if (client === null) return;
-        if (opcode === Opcode.Binary) onMessage(client, payload);
+      const joined = client;
+      pending = readFrames(pending, (opcode, payload) => {
+        if (opcode === Opcode.Binary) onMessage(joined, payload);
         else if (opcode === Opcode.Ping) socket.write(controlFrame(Opcode.Pong, payload));
         else if (opcode === Opcode.Close) socket.end(controlFrame(Opcode.Close, payload.subarray(0, 2)));
       });
-      pending = rest.length === 0 ? Buffer.alloc(0) : rest;
     });
     socket.on("close", () => {
       sockets.delete(socket);

@@ -12,11 +12,8 @@ export type ServerKind = "samla" | "reference";
  * are set against), or the bare relay (`bareRelay.ts`, a floor for what relaying costs).
  */
 export const AGAINST = {
-  reference: {
-    script: "dist/bench/bench/relay/reference.js",
-    listening: /reference listening on port (\d+)/,
-  },
-  bare: { script: "dist/bench/bench/relay/bare.js", listening: /bare relay listening on port (\d+)/ },
+  reference: { script: "dist/bench/bench/relay/reference.js", label: "reference" },
+  bare: { script: "dist/bench/bench/relay/bare.js", label: "bare relay" },
 } as const;
 export type Against = keyof typeof AGAINST;
 
@@ -30,7 +27,7 @@ export function standAgainst(choice: Against): void {
 export const SERVER_LABEL: Readonly<Record<ServerKind, string>> = {
   samla: "Samla",
   get reference() {
-    return against === "bare" ? "bare relay" : "reference";
+    return AGAINST[against].label;
   },
 };
 
@@ -296,13 +293,15 @@ export function startReference(options: {
   const profile =
     options.profileDir === undefined ? [] : ["--cpu-prof", `--cpu-prof-dir=${options.profileDir}/reference`];
   buildReference();
-  const { script, listening } = AGAINST[against];
-  if (!existsSync(path.join(ROOT, script))) throw new Error(`missing ${path.join(ROOT, script)}`);
+  const { script, label } = AGAINST[against];
+  const file = path.join(ROOT, script);
+  if (!existsSync(file)) throw new Error(`missing ${file}`);
   return launch({
     kind: "reference",
     args: [...profile, ...perfMapArgs(options.perfMap), script],
     env: { PORT: "0", HOST: "127.0.0.1" },
-    portPattern: listening,
+    // What `serve.ts` prints once the script listens.
+    portPattern: new RegExp(`^${label} listening on port (\\d+)`, "m"),
     pinning: options.pinning,
   });
 }

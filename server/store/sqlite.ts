@@ -139,12 +139,12 @@ export class SqliteStore implements Store {
     this.#db = db;
     this.#appendLog = log;
     this.#lock = lock;
-    this.#checkpointer = !usesWorker
-      ? null
-      : new Checkpointer(file, CHECKPOINT_DELAY_MS, () => {
+    this.#checkpointer = usesWorker
+      ? new Checkpointer(file, CHECKPOINT_DELAY_MS, () => {
           // No worker: SQLite checkpoints on commit again, as it does by default.
           this.#db?.pragma(`wal_autocheckpoint = ${DEFAULT_AUTOCHECKPOINT_PAGES}`);
-        });
+        })
+      : null;
     this.#appends = new GroupCommit(
       (requests) => {
         if (this.#appendLog !== null) return this.#appendLog.write(requests);
